@@ -1,0 +1,122 @@
+/**
+ * The Go value model shared by the template engine, the Sprig/Helm function library,
+ * the YAML/JSON codecs and the values code. Charts are written against Go semantics,
+ * so every JS value that flows through a template stands for one Go value:
+ *
+ * | JS value                         | Go value                                   |
+ * |----------------------------------|--------------------------------------------|
+ * | `undefined`                      | invalid reflect.Value ("<no value>")       |
+ * | `null`                           | nil (a nil interface{})                    |
+ * | `boolean`                        | bool                                       |
+ * | `string`                         | string                                     |
+ * | `number`                         | float64 (all numbers read from YAML/JSON)  |
+ * | `bigint`                         | int / int64 (template literals, --set ints, Sprig math results, len) |
+ * | `Uint8Array`                     | []byte                                     |
+ * | `GoValue[]`                      | []interface{} (or any other slice)         |
+ * | plain object (`isGoMap`)         | map[string]interface{}                     |
+ * | instance of `GoStruct`           | a Go struct or pointer to struct, with fields (own properties) and exported methods (prototype methods starting with an upper-case letter) |
+ * | `GoFunction`                     | a func value (for `call`)                  |
+ *
+ * Maps are plain objects whose prototype is Object.prototype or null. Code that
+ * creates maps from untrusted keys must use `newMap()` (null prototype) so that a
+ * key such as `__proto__` is an ordinary key.
+ */
+
+export type GoMap = { [key: string]: GoValue };
+
+export type GoValue =
+  | undefined
+  | null
+  | boolean
+  | string
+  | number
+  | bigint
+  | Uint8Array
+  | GoValue[]
+  | GoMap
+  | GoStruct
+  | GoFunction;
+
+/** Base class of values that behave like Go structs (Capabilities, Files, time.Time, semver.Version, certificates...). */
+export abstract class GoStruct {
+  /** Go type name used in error messages and by `typeOf`, e.g. `*chart.Metadata`, `time.Time`. */
+  abstract readonly goTypeName: string;
+}
+
+/** A Go func value; `call` invokes it. Throw `GoError` to return a non-nil error. */
+export class GoFunction {
+  constructor(
+    readonly spec: FuncSpec,
+    readonly goTypeName = 'func',
+  ) {}
+}
+
+export function newMap(): GoMap {
+  return Object.create(null) as GoMap;
+}
+
+export function isGoMap(v: unknown): v is GoMap {
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v) || v instanceof Uint8Array || v instanceof GoStruct || v instanceof GoFunction) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+export function isGoStruct(v: unknown): v is GoStruct {
+  return v instanceof GoStruct;
+}
+
+/**
+ * An error returned by a function (Go's `error` result). The executor reports it as
+ * `error calling NAME: MESSAGE`, exactly as Go's text/template does.
+ */
+export class GoError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GoError';
+  }
+}
+
+/**
+ * Declared Go parameter types of a template function. The executor converts and checks
+ * arguments the way Go's text/template does with reflect (validateType):
+ * - 'any'      interface{}: accepts everything; an invalid value becomes nil (null).
+ * - 'string'   accepts only strings; otherwise `wrong type for value; expected string; got T`.
+ * - 'int' | 'int64' | 'float64' | 'bool': accepts only that Go kind (bigint for ints, number for float64).
+ * - '[]any' | '[]string': a slice; 'map': map[string]interface{}; 'bytes': []byte; 'reflect': receives the raw value (undefined kept).
+ */
+export type GoParamType = 'any' | 'string' | 'int' | 'int64' | 'float64' | 'bool' | '[]any' | '[]string' | 'map' | 'bytes' | 'reflect';
+
+export interface FuncSpec {
+  /** Fixed parameters. */
+  params: GoParamType[];
+  /** Type of the variadic tail (`...T`), if the function is variadic. */
+  variadic?: GoParamType;
+  /** Go result type name, used only for messages/typeOf (optional). */
+  returns?: string;
+  /** The implementation. Throw GoError for a Go error result. */
+  fn: (...args: any[]) => GoValue;
+}
+
+export type FuncMap = Record<string, FuncSpec>;
+
+/** Go type name of a value as fmt's %T / Sprig's typeOf would print it. */
+export function goTypeName(v: GoValue): string {
+  if (v === undefined) return '<invalid reflect.Value>';
+  if (v === null) return '<nil>';
+  switch (typeof v) {
+    case 'boolean':
+      return 'bool';
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'float64';
+    case 'bigint':
+      return 'int';
+  }
+  if (v instanceof Uint8Array) return '[]uint8';
+  if (Array.isArray(v)) return '[]interface {}';
+  if (v instanceof GoStruct) return v.goTypeName;
+  if (v instanceof GoFunction) return v.goTypeName;
+  return 'map[string]interface {}';
+}
