@@ -16,12 +16,34 @@ export type KubeObject = k8s.KubernetesObject & { [key: string]: unknown };
 
 export const FIELD_MANAGER = 'rel';
 
+/** KubernetesObjectApi that also tells rel a kind's resource (plural, namespaced) from discovery. */
+export class ObjectApi extends k8s.KubernetesObjectApi {
+  static make(kc: k8s.KubeConfig): ObjectApi {
+    const api = kc.makeApiClient(ObjectApi);
+    api.setDefaultNamespace(kc);
+    return api;
+  }
+
+  async resourceInfo(apiVersion: string, kind: string): Promise<{ plural: string; namespaced: boolean } | undefined> {
+    const r = await this.resource(apiVersion, kind);
+    return r ? { plural: r.name, namespaced: r.namespaced } : undefined;
+  }
+
+  /** URL path of a collection, for watches. */
+  async collectionPath(apiVersion: string, kind: string, namespace?: string): Promise<string> {
+    const info = await this.resourceInfo(apiVersion, kind);
+    if (!info) throw new UserError(`the cluster does not serve ${kind} in ${apiVersion}`, { hint: 'Is the CRD installed, or is the apiVersion right?' });
+    const base = this.apiVersionPath(apiVersion);
+    return info.namespaced && namespace ? `${base}/namespaces/${namespace}/${info.plural}` : `${base}/${info.plural}`;
+  }
+}
+
 /**
  * rel's only way to the cluster: @kubernetes/client-node with retries (429/5xx/connection
  * errors), server-side apply as field manager "rel", and people-friendly errors.
  */
 export class Kube {
-  readonly objects: k8s.KubernetesObjectApi;
+  readonly objects: ObjectApi;
   readonly namespace: string;
   requests = 0;
 
@@ -29,7 +51,7 @@ export class Kube {
     readonly config: k8s.KubeConfig,
     namespace: string,
   ) {
-    this.objects = k8s.KubernetesObjectApi.makeApiClient(config);
+    this.objects = ObjectApi.make(config);
     this.namespace = namespace;
   }
 
