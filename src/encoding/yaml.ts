@@ -1,0 +1,1229 @@
+/**
+ * YAML exactly as Helm reads and writes it.
+ *
+ * Reading (`parseYaml`) follows sigs.k8s.io/yaml.Unmarshal into interface{}: the text is
+ * decoded with go-yaml v2's YAML 1.1 rules, converted to JSON and decoded again, so every
+ * number ends up a float64 (JS number) and every map key a string. The `yaml` npm package
+ * is used only as a syntax parser; scalar resolution, merge keys, aliases and the JSON
+ * conversion are done here with go-yaml v2's semantics.
+ *
+ * Writing (`toYaml`) follows sigs.k8s.io/yaml.Marshal: Go's json.Marshal, then the JSON
+ * is re-read with go-yaml v2 and emitted by go-yaml v2's emitter (sorted keys, quoting,
+ * literal blocks, folding at 80 columns). The emitter below reimplements that logic.
+ */
+import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, isPair, LineCounter } from 'yaml';
+import type { Node as YNode, Document as YDocument } from 'yaml';
+import { newMap, type GoValue } from '../engine/types.js';
+import { formatFloatG } from './gofloat.js';
+import { jsonNormalize, JsonMarshalError, type JNode } from './json.js';
+
+export class YamlError extends Error {
+  file?: string;
+  line?: number;
+  col?: number;
+  constructor(message: string, opts?: { file?: string; line?: number; col?: number }) {
+    super(message);
+    this.name = 'YamlError';
+    this.file = opts?.file;
+    this.line = opts?.line;
+    this.col = opts?.col;
+  }
+}
+
+/** go-yaml v2 limits nesting to 10000 levels. */
+export const MAX_DEPTH = 10000;
+
+// ---------------------------------------------------------------------------------------------
+// Scalar resolution (go-yaml v2 resolve.go)
+// ---------------------------------------------------------------------------------------------
+
+/** A decoded go-yaml v2 scalar before JSON conversion. */
+type V2Scalar =
+  | { k: 'null' }
+  | { k: 'bool'; v: boolean }
+  | { k: 'int'; v: bigint } // int/int64/uint64
+  | { k: 'float'; v: number }
+  | { k: 'str'; v: string }
+  | { k: 'timestamp'; v: string };
+
+const BOOL_NULL: Record<string, V2Scalar> = Object.create(null);
+for (const s of ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']) BOOL_NULL[s] = { k: 'bool', v: true };
+for (const s of ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']) BOOL_NULL[s] = { k: 'bool', v: false };
+for (const s of ['', '~', 'null', 'Null', 'NULL']) BOOL_NULL[s] = { k: 'null' };
+for (const s of ['.nan', '.NaN', '.NAN']) BOOL_NULL[s] = { k: 'float', v: NaN };
+for (const s of ['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF']) BOOL_NULL[s] = { k: 'float', v: Infinity };
+for (const s of ['-.inf', '-.Inf', '-.INF']) BOOL_NULL[s] = { k: 'float', v: -Infinity };
+
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** Go strconv.ParseInt/ParseUint with base 0 (after '_' removal); returns undefined on syntax error, 'range' on overflow. */
+function parseGoInt(s: string, unsigned: boolean): bigint | undefined | 'range' {
+  let i = 0;
+  let neg = false;
+  if (!unsigned && (s[0] === '+' || s[0] === '-')) {
+    neg = s[0] === '-';
+    i = 1;
+  }
+  let body = s.slice(i);
+  let base = 10;
+  if (body.length >= 2 && body[0] === '0') {
+    const p = body[1].toLowerCase();
+    if (p === 'x') (base = 16), (body = body.slice(2));
+    else if (p === 'o') (base = 8), (body = body.slice(2));
+    else if (p === 'b') (base = 2), (body = body.slice(2));
+    else (base = 8), (body = body.slice(1));
+  }
+  if (body === '') return undefined;
+  const re = base === 16 ? /^[0-9a-fA-F]+$/ : base === 8 ? /^[0-7]+$/ : base === 2 ? /^[01]+$/ : /^[0-9]+$/;
+  if (!re.test(body)) return undefined;
+  const prefix = base === 16 ? '0x' : base === 8 ? '0o' : base === 2 ? '0b' : '';
+  let v = BigInt(prefix + body);
+  if (neg) v = -v;
+  if (unsigned) return v > UINT64_MAX ? 'range' : v;
+  return v < INT64_MIN || v > INT64_MAX ? 'range' : v;
+}
+
+/** Go strconv.ParseFloat for the forms go-yaml lets through (decimal, optional exponent). */
+function parseGoFloat(s: string): number | undefined {
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) return undefined;
+  const v = Number(s);
+  if (Number.isNaN(v)) return undefined;
+  if (!Number.isFinite(v)) return undefined; // Go: ErrRange → go-yaml treats as a string
+  return v;
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** go-yaml v2 parseTimestamp: the subset of time.Parse layouts it accepts. */
+export function isYamlTimestamp(s: string): boolean {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:([Tt ])(\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(s);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const dim = month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1];
+  if (day > dim) return false;
+  if (m[4] === undefined) return true;
+  if (Number(m[5]) > 23 || Number(m[6]) > 59 || Number(m[7]) > 59) return false;
+  const tz = m[9];
+  if (m[4] === ' ') {
+    // "2006-1-2 15:4:5.999999999": no zone
+    return tz === undefined;
+  }
+  if (tz === undefined) return false;
+  if (tz !== 'Z') {
+    const hh = Number(tz.slice(1, 3));
+    const mm = Number(tz.slice(4, 6));
+    if (hh > 23 || mm > 59) return false;
+  }
+  return true;
+}
+
+/** go-yaml v2 `resolve("", in)` for a plain scalar. */
+export function resolvePlain(s: string): V2Scalar {
+  const hit = BOOL_NULL[s];
+  if (hit) return hit;
+  const c = s[0];
+  if (c === '.') {
+    const f = parseGoFloat(s);
+    if (f !== undefined) return { k: 'float', v: f };
+    return { k: 'str', v: s };
+  }
+  if ((c >= '0' && c <= '9') || c === '+' || c === '-') {
+    if (isYamlTimestamp(s)) return { k: 'timestamp', v: s };
+    const plain = s.replace(/_/g, '');
+    const iv = parseGoInt(plain, false);
+    if (typeof iv === 'bigint') return { k: 'int', v: iv };
+    const uv = parseGoInt(plain, true);
+    if (typeof uv === 'bigint') return { k: 'int', v: uv };
+    if (YAML_STYLE_FLOAT.test(plain)) {
+      const f = parseGoFloat(plain);
+      if (f !== undefined) return { k: 'float', v: f };
+    }
+    if (plain.startsWith('0b')) {
+      const r = /^[01]+$/.test(plain.slice(2)) ? BigInt('0b' + plain.slice(2)) : undefined;
+      if (r !== undefined && r <= UINT64_MAX) return { k: 'int', v: r };
+    } else if (plain.startsWith('-0b')) {
+      const r = /^[01]+$/.test(plain.slice(3)) ? -BigInt('0b' + plain.slice(3)) : undefined;
+      if (r !== undefined && r >= INT64_MIN) return { k: 'int', v: r };
+    }
+  }
+  return { k: 'str', v: s };
+}
+
+const TAG_PREFIX = 'tag:yaml.org,2002:';
+function shortTag(tag: string): string {
+  return tag.startsWith(TAG_PREFIX) ? '!!' + tag.slice(TAG_PREFIX.length) : tag;
+}
+const KIND_TAG: Record<V2Scalar['k'], string> = {
+  null: '!!null',
+  bool: '!!bool',
+  int: '!!int',
+  float: '!!float',
+  str: '!!str',
+  timestamp: '!!timestamp',
+};
+
+/** go-yaml v2 resolve(tag, in) for an explicitly tagged scalar. */
+function resolveTagged(tag: string, s: string, fail: (msg: string) => never): V2Scalar {
+  const t = shortTag(tag);
+  switch (t) {
+    case '!!str':
+      return { k: 'str', v: s };
+    case '!!binary': {
+      const clean = s.replace(/\s+/g, '');
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) fail(`!!binary value contains invalid base64 data`);
+      return { k: 'str', v: Buffer.from(clean, 'base64').toString('latin1') };
+    }
+    case '!!null':
+    case '!!bool':
+    case '!!int':
+    case '!!float':
+    case '!!timestamp': {
+      let r = resolvePlain(s);
+      if (t === '!!timestamp') {
+        if (r.k === 'timestamp') return r;
+      }
+      if (KIND_TAG[r.k] === t) return r;
+      if (t === '!!float' && r.k === 'int') return { k: 'float', v: Number(r.v) };
+      if (r.k === 'timestamp') r = { k: 'str', v: s };
+      fail(`cannot decode ${KIND_TAG[r.k]} \`${s}\` as a ${t}`);
+    }
+    // falls through (unreachable)
+    default:
+      // Unknown tags: go-yaml keeps the value as a string.
+      return { k: 'str', v: s };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+// ---------------------------------------------------------------------------------------------
+
+/** go-yaml v2 decode.go: alias expansion limits. */
+function allowedAliasRatio(decodeCount: number): number {
+  if (decodeCount <= 400000) return 0.99;
+  if (decodeCount >= 4000000) return 0.1;
+  return 0.99 - 0.89 * ((decodeCount - 400000) / 3600000);
+}
+
+/** Intermediate (go-yaml v2 typed) value. Maps keep Go-typed keys until JSON conversion. */
+type V2Value = V2Scalar | { k: 'map'; entries: Map<string, [V2Scalar | V2Value, V2Value]> } | { k: 'seq'; items: V2Value[] };
+
+class Decoder {
+  decodeCount = 0;
+  aliasCount = 0;
+  aliasDepth = 0;
+  /** anchor name → node (the latest definition so far). */
+  anchors = new Map<string, YNode>();
+  inProgress = new Set<YNode>();
+  lc: LineCounter;
+  constructor(
+    readonly file: string | undefined,
+    lc: LineCounter,
+  ) {
+    this.lc = lc;
+  }
+
+  fail(msg: string, node?: { range?: [number, number, number] | null }): never {
+    let line: number | undefined;
+    let col: number | undefined;
+    if (node?.range) {
+      const p = this.lc.linePos(node.range[0]);
+      line = p.line;
+      col = p.col;
+    }
+    throw new YamlError(`yaml: ${msg}`, { file: this.file, line, col });
+  }
+
+  countDecode(node: YNode | undefined): void {
+    this.decodeCount++;
+    if (this.aliasDepth > 0) this.aliasCount++;
+    if (this.aliasCount > 100 && this.decodeCount > 1000 && this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)) {
+      this.fail('document contains excessive aliasing', node as never);
+    }
+  }
+
+  decode(node: YNode | null | undefined, depth: number): V2Value {
+    if (depth > MAX_DEPTH) this.fail(`exceeded max depth of ${MAX_DEPTH}`, node as never);
+    if (node === null || node === undefined) {
+      this.countDecode(undefined);
+      return { k: 'null' };
+    }
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor && !isAlias(node)) this.anchors.set(anchor, node);
+    if (isAlias(node)) {
+      const target = this.anchors.get(node.source);
+      if (!target) this.fail(`unknown anchor '${node.source}' referenced`, node);
+      if (this.inProgress.has(target)) this.fail(`anchor '${node.source}' value contains itself`, node);
+      this.countDecode(node);
+      this.aliasDepth++;
+      this.inProgress.add(target);
+      try {
+        return this.decodeNoAnchor(target, depth + 1);
+      } finally {
+        this.inProgress.delete(target);
+        this.aliasDepth--;
+      }
+    }
+    this.countDecode(node);
+    return this.decodeNoAnchor(node, depth);
+  }
+
+  /** Decodes a node without re-registering its anchor (used for alias targets). */
+  decodeNoAnchor(node: YNode, depth: number): V2Value {
+    if (isScalar(node)) return this.scalar(node as never);
+    if (isSeq(node)) {
+      const items: V2Value[] = [];
+      const wasIn = this.inProgress.has(node);
+      this.inProgress.add(node);
+      for (const it of node.items) items.push(this.decodeChild(it as YNode, depth + 1));
+      if (!wasIn) this.inProgress.delete(node);
+      return { k: 'seq', items };
+    }
+    if (isMap(node)) {
+      const wasIn = this.inProgress.has(node);
+      this.inProgress.add(node);
+      const out: V2Value = { k: 'map', entries: new Map() };
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const keyNode = pair.key as YNode | null;
+        if (keyNode && isScalar(keyNode) && keyNode.type === 'PLAIN' && !keyNode.tag && keyNode.value === '<<') {
+          this.merge(pair.value as YNode | null, out, depth + 1);
+          continue;
+        }
+        const k = this.decodeChild(keyNode, depth + 1);
+        if (k.k === 'map' || k.k === 'seq') {
+          this.fail(`invalid map key: ${k.k === 'map' ? 'map[interface {}]interface {}{...}' : '[]interface {}{...}'}`, keyNode as never);
+        }
+        const v = this.decodeChild(pair.value as YNode | null, depth + 1);
+        out.entries.set(scalarKeyId(k), [k, v]);
+      }
+      if (!wasIn) this.inProgress.delete(node);
+      return out;
+    }
+    this.fail('unsupported YAML node', node as never);
+  }
+
+  decodeChild(node: YNode | null | undefined, depth: number): V2Value {
+    return this.decode(node, depth);
+  }
+
+  merge(valueNode: YNode | null, out: { k: 'map'; entries: Map<string, [V2Value, V2Value]> }, depth: number): void {
+    const failWantMap = (): never => this.fail('map merge requires map or sequence of maps as the value', valueNode as never);
+    const mergeOne = (n: YNode | null) => {
+      const resolvedNode = n && isAlias(n) ? this.anchors.get(n.source) : n;
+      if (n && isAlias(n) && !resolvedNode) this.fail(`unknown anchor '${n.source}' referenced`, n);
+      if (!resolvedNode || !isMap(resolvedNode)) failWantMap();
+      const v = this.decode(n, depth);
+      if (v.k !== 'map') failWantMap();
+      for (const [id, kv] of (v as { entries: Map<string, [V2Value, V2Value]> }).entries) out.entries.set(id, kv);
+    };
+    if (valueNode && isSeq(valueNode)) {
+      const items = valueNode.items as (YNode | null)[];
+      for (let i = items.length - 1; i >= 0; i--) mergeOne(items[i]);
+      return;
+    }
+    mergeOne(valueNode);
+  }
+
+  scalar(node: { value: unknown; type?: string; tag?: string; source?: string; range?: [number, number, number] }): V2Scalar {
+    const text = node.value === null || node.value === undefined ? '' : String(node.value);
+    const tag = node.tag;
+    if (tag && tag !== '!') {
+      return resolveTagged(tag, text, (m) => this.fail(m, node));
+    }
+    if (node.type === 'PLAIN' && tag !== '!') return resolvePlain(text);
+    return { k: 'str', v: text };
+  }
+}
+
+/** Identity of a Go map key (so that 1 and "1" stay distinct keys in the Go map). */
+function scalarKeyId(k: V2Value): string {
+  switch (k.k) {
+    case 'null':
+      return 'n:';
+    case 'bool':
+      return 'b:' + k.v;
+    case 'int':
+      return 'i:' + k.v;
+    case 'float':
+      return 'f:' + k.v;
+    case 'str':
+    case 'timestamp':
+      return 's:' + k.v;
+    default:
+      return 'x:' + Math.random();
+  }
+}
+
+function goPrintScalar(k: V2Value): string {
+  switch (k.k) {
+    case 'null':
+      return '<nil>';
+    case 'str':
+    case 'timestamp':
+      return JSON.stringify(k.v);
+    case 'bool':
+      return String(k.v);
+    case 'int':
+      return String(k.v);
+    case 'float':
+      return formatFloatG(k.v);
+    case 'map':
+      return 'map[interface {}]interface {}{...}';
+    case 'seq':
+      return '[]interface {}{...}';
+  }
+}
+
+/** sigs.k8s.io/yaml convertToJSONableObject + json.Marshal + json.Unmarshal into interface{}. */
+function toJsonValue(v: V2Value, depth: number): GoValue {
+  switch (v.k) {
+    case 'null':
+      return null;
+    case 'bool':
+      return v.v;
+    case 'str':
+    case 'timestamp':
+      return v.v;
+    case 'int':
+      return Number(v.v);
+    case 'float':
+      if (!Number.isFinite(v.v)) {
+        throw new YamlError(`error converting YAML to JSON: json: unsupported value: ${formatFloatG(v.v)}`);
+      }
+      return v.v === 0 ? 0 * Math.sign(1 / v.v) : v.v;
+    case 'seq': {
+      const out: GoValue[] = new Array(v.items.length);
+      for (let i = 0; i < v.items.length; i++) out[i] = toJsonValue(v.items[i], depth + 1);
+      return out;
+    }
+    case 'map': {
+      const out = newMap();
+      for (const [k, val] of v.entries.values()) {
+        let key: string;
+        switch (k.k) {
+          case 'str':
+          case 'timestamp':
+            key = k.v;
+            break;
+          case 'int':
+            key = String(k.v);
+            break;
+          case 'float':
+            key = floatKey(k.v);
+            break;
+          case 'bool':
+            key = k.v ? 'true' : 'false';
+            break;
+          default: {
+            const t = k.k === 'null' ? '<nil>' : k.k === 'map' ? 'map[interface {}]interface {}' : '[]interface {}';
+            throw new YamlError(
+              `error converting YAML to JSON: unsupported map key of type: ${t}, key: ${goPrintScalar(k)}, value: ${goPrintScalar(val)}`,
+            );
+          }
+        }
+        out[key] = toJsonValue(val, depth + 1);
+      }
+      return out;
+    }
+  }
+}
+
+function floatKey(f: number): string {
+  const s = formatFloatG(f, 32);
+  if (s === '+Inf') return '.inf';
+  if (s === '-Inf') return '-.inf';
+  if (s === 'NaN') return '.nan';
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Syntax errors: map the `yaml` package's errors to go-yaml's wording where they correspond.
+// ---------------------------------------------------------------------------------------------
+
+function goYamlMessage(code: string, msg: string): string {
+  switch (code) {
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+      return 'mapping values are not allowed in this context';
+    case 'TAB_AS_INDENT':
+      return 'found character that cannot start any token';
+    case 'MISSING_CHAR':
+      if (/quote/i.test(msg)) return 'found unexpected end of stream';
+      return 'did not find expected node content';
+    case 'BAD_INDENT':
+      if (/Flow (sequence|map)/.test(msg)) return /sequence/.test(msg) ? "did not find expected ',' or ']'" : "did not find expected ',' or '}'";
+      return 'did not find expected key';
+    case 'UNEXPECTED_TOKEN':
+      return 'did not find expected key';
+    case 'DUPLICATE_KEY':
+      return 'duplicate key';
+    default:
+      return msg.replace(/ at line \d+, column \d+:[\s\S]*$/, '').replace(/\.$/, '');
+  }
+}
+
+function depthPrecheck(text: string, file?: string): void {
+  // Refuse absurd flow nesting before handing the text to the parser (which would exhaust memory).
+  let depth = 0;
+  let max = 0;
+  let quote = '';
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) line++;
+    if (quote) {
+      if (quote === '"' && c === 92) i++;
+      else if (text[i] === quote) quote = '';
+      continue;
+    }
+    if (c === 91 || c === 123) {
+      depth++;
+      if (depth > max) max = depth;
+      if (max > MAX_DEPTH) {
+        throw new YamlError(`error converting YAML to JSON: yaml: line ${line}: exceeded max depth of ${MAX_DEPTH}`, { file, line });
+      }
+    } else if (c === 93 || c === 125) {
+      if (depth > 0) depth--;
+    } else if ((c === 34 || c === 39) && depth > 0) {
+      quote = text[i];
+    }
+  }
+}
+
+interface ParseOpts {
+  file?: string;
+}
+
+function parseDocs(text: string, opts?: ParseOpts): { docs: YDocument.Parsed[]; lc: LineCounter } {
+  depthPrecheck(text, opts?.file);
+  const lc = new LineCounter();
+  let docs: YDocument.Parsed[];
+  try {
+    docs = parseAllDocuments(text, {
+      version: '1.1',
+      schema: 'failsafe',
+      merge: false,
+      uniqueKeys: false,
+      lineCounter: lc,
+      prettyErrors: false,
+      strict: false,
+      stringKeys: false,
+    }) as YDocument.Parsed[];
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new YamlError(`error converting YAML to JSON: yaml: exceeded max depth of ${MAX_DEPTH}`, { file: opts?.file });
+    }
+    throw e;
+  }
+  if (!Array.isArray(docs)) docs = [docs as unknown as YDocument.Parsed];
+  return { docs, lc };
+}
+
+function syntaxError(doc: YDocument.Parsed, lc: LineCounter, file?: string): YamlError | undefined {
+  const err = doc.errors[0];
+  if (!err) return undefined;
+  const pos = err.linePos?.[0] ?? lc.linePos(err.pos[0]);
+  const msg = goYamlMessage(err.code, err.message);
+  return new YamlError(`error converting YAML to JSON: yaml: line ${pos.line}: ${msg}`, { file, line: pos.line, col: pos.col });
+}
+
+function decodeDoc(doc: YDocument.Parsed, lc: LineCounter, file?: string): GoValue {
+  const se = syntaxError(doc, lc, file);
+  if (se) throw se;
+  const d = new Decoder(file, lc);
+  try {
+    const v2 = d.decode(doc.contents as YNode | null, 0);
+    return toJsonValue(v2, 0);
+  } catch (e) {
+    if (e instanceof YamlError) {
+      if (!e.message.startsWith('error converting YAML to JSON: ')) e.message = 'error converting YAML to JSON: ' + e.message;
+      e.file ??= file;
+      throw e;
+    }
+    if (e instanceof RangeError) {
+      throw new YamlError(`error converting YAML to JSON: yaml: exceeded max depth of ${MAX_DEPTH}`, { file });
+    }
+    throw e;
+  }
+}
+
+/**
+ * sigs.k8s.io/yaml.Unmarshal(text, &interface{}) as Helm uses it: only the first document
+ * counts; an empty document gives nil (null).
+ */
+export function parseYaml(text: string, opts?: ParseOpts): GoValue {
+  const { docs, lc } = parseDocs(text, opts);
+  if (docs.length === 0) return null;
+  return decodeDoc(docs[0], lc, opts?.file);
+}
+
+/** Every document of a multi-document stream, each decoded like `parseYaml`. */
+export function parseYamlDocuments(text: string, opts?: ParseOpts): GoValue[] {
+  const { docs, lc } = parseDocs(text, opts);
+  return docs.map((d) => decodeDoc(d, lc, opts?.file));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding: go-yaml v2 encoder + emitter, fed with the JSON form of the value.
+// ---------------------------------------------------------------------------------------------
+
+type ENode =
+  | { t: 'scalar'; value: string; style: 'plain' | 'double' | 'literal' }
+  | { t: 'seq'; items: ENode[] }
+  | { t: 'map'; items: [ENode, ENode][] };
+
+/** go-yaml v2 base60float check (such strings are quoted for YAML 1.1 parsers). */
+const BASE60 = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
+function isBase60Float(s: string): boolean {
+  if (s === '') return false;
+  const c = s[0];
+  if (!(c === '+' || c === '-' || (c >= '0' && c <= '9')) || s.indexOf(':') < 0) return false;
+  return BASE60.test(s);
+}
+
+/** go-yaml v2 encoder.stringv: the requested style of a string. */
+function stringNode(s: string): ENode {
+  const canUsePlain = resolvePlain(s).k === 'str' && !isBase60Float(s);
+  let style: 'plain' | 'double' | 'literal';
+  if (s.includes('\n')) style = 'literal';
+  else if (canUsePlain) style = 'plain';
+  else style = 'double';
+  return { t: 'scalar', value: s, style };
+}
+
+/** A JSON number's text as go-yaml v2 reads and re-emits it. */
+function numberNode(text: string): ENode {
+  const r = resolvePlain(text);
+  if (r.k === 'int') return { t: 'scalar', value: String(r.v), style: 'plain' };
+  if (r.k === 'float') {
+    let s = formatFloatG(r.v, 64);
+    if (s === '+Inf') s = '.inf';
+    else if (s === '-Inf') s = '-.inf';
+    else if (s === 'NaN') s = '.nan';
+    return { t: 'scalar', value: s, style: 'plain' };
+  }
+  return stringNode(text);
+}
+
+/** go-yaml v2 sorter.go keyList.Less for string keys. */
+export function yamlKeyLess(a: string, b: string): boolean {
+  const ar = Array.from(a);
+  const br = Array.from(b);
+  for (let i = 0; i < ar.length && i < br.length; i++) {
+    if (ar[i] === br[i]) continue;
+    const al = isLetter(ar[i]);
+    const bl = isLetter(br[i]);
+    if (al && bl) return ar[i].codePointAt(0)! < br[i].codePointAt(0)!;
+    if (al || bl) return bl;
+    let an = 0n;
+    let bn = 0n;
+    if (ar[i] === '0' || br[i] === '0') {
+      for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) {
+        if (ar[j] !== '0') {
+          an = 1n;
+          bn = 1n;
+          break;
+        }
+      }
+    }
+    let ai = i;
+    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = BigInt.asIntN(64, an * 10n + BigInt(ar[ai].charCodeAt(0) - 48));
+    let bi = i;
+    for (; bi < br.length && isDigit(br[bi]); bi++) bn = BigInt.asIntN(64, bn * 10n + BigInt(br[bi].charCodeAt(0) - 48));
+    if (an !== bn) return an < bn;
+    if (ai !== bi) return ai < bi;
+    return ar[i].codePointAt(0)! < br[i].codePointAt(0)!;
+  }
+  return ar.length < br.length;
+}
+const LETTER = /^\p{L}$/u;
+const DIGIT = /^\p{Nd}$/u;
+function isLetter(c: string): boolean {
+  return LETTER.test(c);
+}
+function isDigit(c: string): boolean {
+  return DIGIT.test(c);
+}
+
+/**
+ * JSONToYAML re-reads the JSON text with go-yaml: a raw NEL (U+0085) inside a JSON string is a
+ * YAML 1.1 line break, so it is folded like a line break in a double-quoted scalar.
+ */
+function reparseJsonString(s: string): string {
+  if (!s.includes('\u0085')) return s;
+  return s.replace(/[ \t]*(?:\u0085[ \t]*)+/g, (m) => {
+    const breaks = (m.match(/\u0085/g) ?? []).length;
+    return breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
+  });
+}
+
+function jnodeToENode(j: JNode): ENode {
+  switch (j.t) {
+    case 'null':
+      return { t: 'scalar', value: 'null', style: 'plain' };
+    case 'bool':
+      return { t: 'scalar', value: j.v ? 'true' : 'false', style: 'plain' };
+    case 'num':
+      return numberNode(j.text);
+    case 'str':
+      return stringNode(reparseJsonString(j.v));
+    case 'arr':
+      return { t: 'seq', items: j.items.map(jnodeToENode) };
+    case 'obj': {
+      // JSON objects may repeat keys only through distinct Go values; the last one wins in go-yaml.
+      const m = new Map<string, JNode>();
+      for (const [k, v] of j.entries) m.set(k, v);
+      const keys = Array.from(m.keys()).sort((x, y) => (x === y ? 0 : yamlKeyLess(x, y) ? -1 : 1));
+      return { t: 'map', items: keys.map((k) => [stringNode(k), jnodeToENode(m.get(k)!)] as [ENode, ENode]) };
+    }
+  }
+}
+
+// --- emitter ---------------------------------------------------------------------------------
+
+interface Analysis {
+  multiline: boolean;
+  flowPlainAllowed: boolean;
+  blockPlainAllowed: boolean;
+  singleQuotedAllowed: boolean;
+  blockAllowed: boolean;
+}
+
+function isBreakCp(c: number): boolean {
+  return c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029;
+}
+function isPrintableCp(c: number): boolean {
+  return (
+    c === 0x0a ||
+    (c >= 0x20 && c <= 0x7e) ||
+    (c >= 0xa0 && c <= 0xd7ff) ||
+    (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff)
+  );
+}
+function isBlankCp(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x09;
+}
+function isBlankzCp(c: number | undefined): boolean {
+  return c === undefined || c === 0 || isBlankCp(c) || isBreakCp(c);
+}
+
+function analyzeScalar(cps: number[]): Analysis {
+  if (cps.length === 0) {
+    return { multiline: false, flowPlainAllowed: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false };
+  }
+  let blockIndicators = false;
+  let flowIndicators = false;
+  let lineBreaks = false;
+  let specialCharacters = false;
+  let leadingSpace = false;
+  let leadingBreak = false;
+  let trailingSpace = false;
+  let trailingBreak = false;
+  let breakSpace = false;
+  let spaceBreak = false;
+  let previousSpace = false;
+  let previousBreak = false;
+  const n = cps.length;
+  if (
+    n >= 3 &&
+    ((cps[0] === 0x2d && cps[1] === 0x2d && cps[2] === 0x2d) || (cps[0] === 0x2e && cps[1] === 0x2e && cps[2] === 0x2e))
+  ) {
+    blockIndicators = true;
+    flowIndicators = true;
+  }
+  let precededByWhitespace = true;
+  for (let i = 0; i < n; i++) {
+    const c = cps[i];
+    const followedByWhitespace = i + 1 >= n || isBlankCp(cps[i + 1]) || isBreakCp(cps[i + 1]);
+    const ch = String.fromCodePoint(c);
+    if (i === 0) {
+      switch (ch) {
+        case '#':
+        case ',':
+        case '[':
+        case ']':
+        case '{':
+        case '}':
+        case '&':
+        case '*':
+        case '!':
+        case '|':
+        case '>':
+        case "'":
+        case '"':
+        case '%':
+        case '@':
+        case '`':
+          flowIndicators = true;
+          blockIndicators = true;
+          break;
+        case '?':
+        case ':':
+          flowIndicators = true;
+          if (followedByWhitespace) blockIndicators = true;
+          break;
+        case '-':
+          if (followedByWhitespace) {
+            flowIndicators = true;
+            blockIndicators = true;
+          }
+          break;
+      }
+    } else {
+      switch (ch) {
+        case ',':
+        case '?':
+        case '[':
+        case ']':
+        case '{':
+        case '}':
+          flowIndicators = true;
+          break;
+        case ':':
+          flowIndicators = true;
+          if (followedByWhitespace) blockIndicators = true;
+          break;
+        case '#':
+          if (precededByWhitespace) {
+            flowIndicators = true;
+            blockIndicators = true;
+          }
+          break;
+      }
+    }
+    if (!isPrintableCp(c)) specialCharacters = true;
+    if (c === 0x20) {
+      if (i === 0) leadingSpace = true;
+      if (i === n - 1) trailingSpace = true;
+      if (previousBreak) breakSpace = true;
+      previousSpace = true;
+      previousBreak = false;
+    } else if (isBreakCp(c)) {
+      lineBreaks = true;
+      if (i === 0) leadingBreak = true;
+      if (i === n - 1) trailingBreak = true;
+      if (previousSpace) spaceBreak = true;
+      previousSpace = false;
+      previousBreak = true;
+    } else {
+      previousSpace = false;
+      previousBreak = false;
+    }
+    precededByWhitespace = isBlankzCp(c);
+  }
+  const a: Analysis = {
+    multiline: lineBreaks,
+    flowPlainAllowed: true,
+    blockPlainAllowed: true,
+    singleQuotedAllowed: true,
+    blockAllowed: true,
+  };
+  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) {
+    a.flowPlainAllowed = false;
+    a.blockPlainAllowed = false;
+  }
+  if (trailingSpace) a.blockAllowed = false;
+  if (breakSpace) {
+    a.flowPlainAllowed = false;
+    a.blockPlainAllowed = false;
+    a.singleQuotedAllowed = false;
+  }
+  if (spaceBreak || specialCharacters) {
+    a.flowPlainAllowed = false;
+    a.blockPlainAllowed = false;
+    a.singleQuotedAllowed = false;
+    a.blockAllowed = false;
+  }
+  if (lineBreaks) {
+    a.flowPlainAllowed = false;
+    a.blockPlainAllowed = false;
+  }
+  if (flowIndicators) a.flowPlainAllowed = false;
+  if (blockIndicators) a.blockPlainAllowed = false;
+  return a;
+}
+
+const BEST_INDENT = 2;
+const BEST_WIDTH = 80;
+
+class Emitter {
+  out: string[] = [];
+  column = 0;
+  indent = -1;
+  indents: number[] = [];
+  whitespace = true;
+  indention = true;
+  openEnded = false;
+  flowLevel = 0;
+  rootContext = false;
+  mappingContext = false;
+  simpleKeyContext = false;
+
+  put(s: string): void {
+    this.out.push(s);
+    this.column++;
+  }
+  putBreak(): void {
+    this.out.push('\n');
+    this.column = 0;
+  }
+  /** Writes one character (code point). */
+  write(c: number): void {
+    this.out.push(String.fromCodePoint(c));
+    this.column++;
+  }
+  writeBreak(c: number): void {
+    if (c === 0x0a) this.putBreak();
+    else {
+      this.out.push(String.fromCodePoint(c));
+      this.column = 0;
+    }
+  }
+  writeIndicator(ind: string, needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean): void {
+    if (needWhitespace && !this.whitespace) this.put(' ');
+    this.out.push(ind);
+    this.column += ind.length;
+    this.whitespace = isWhitespace;
+    this.indention = this.indention && isIndention;
+    this.openEnded = false;
+  }
+  writeIndent(): void {
+    const indent = this.indent < 0 ? 0 : this.indent;
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
+    while (this.column < indent) this.put(' ');
+    this.whitespace = true;
+    this.indention = true;
+  }
+  increaseIndent(flow: boolean, indentless: boolean): void {
+    this.indents.push(this.indent);
+    if (this.indent < 0) this.indent = flow ? BEST_INDENT : 0;
+    else if (!indentless) this.indent += BEST_INDENT;
+  }
+  popIndent(): void {
+    this.indent = this.indents.pop()!;
+  }
+
+  emitNode(node: ENode, root: boolean, mapping: boolean, simpleKey: boolean): void {
+    this.rootContext = root;
+    this.mappingContext = mapping;
+    this.simpleKeyContext = simpleKey;
+    switch (node.t) {
+      case 'scalar':
+        this.emitScalar(node, analyzeScalar(cpsOf(node.value)));
+        return;
+      case 'seq':
+        if (this.flowLevel > 0 || node.items.length === 0) {
+          this.writeIndicator('[', true, true, false);
+          this.writeIndicator(']', false, false, false);
+          return;
+        }
+        this.emitBlockSequence(node.items);
+        return;
+      case 'map':
+        if (this.flowLevel > 0 || node.items.length === 0) {
+          this.writeIndicator('{', true, true, false);
+          this.writeIndicator('}', false, false, false);
+          return;
+        }
+        this.emitBlockMapping(node.items);
+        return;
+    }
+  }
+
+  emitBlockSequence(items: ENode[]): void {
+    this.increaseIndent(false, this.mappingContext && !this.indention);
+    for (const item of items) {
+      this.writeIndent();
+      this.writeIndicator('-', true, false, true);
+      this.emitNode(item, false, false, false);
+    }
+    this.popIndent();
+  }
+
+  emitBlockMapping(items: [ENode, ENode][]): void {
+    this.increaseIndent(false, false);
+    for (const [k, v] of items) {
+      this.writeIndent();
+      const ka = k.t === 'scalar' ? analyzeScalar(cpsOf(k.value)) : undefined;
+      const simple = k.t === 'scalar' && ka !== undefined && !ka.multiline && utf8Length(k.value) <= 128;
+      if (simple) {
+        this.rootContext = false;
+        this.mappingContext = true;
+        this.simpleKeyContext = true;
+        this.emitScalar(k as Extract<ENode, { t: 'scalar' }>, ka!);
+        this.writeIndicator(':', false, false, false);
+        this.emitNode(v, false, true, false);
+      } else {
+        this.writeIndicator('?', true, false, true);
+        this.emitNode(k, false, true, false);
+        this.writeIndent();
+        this.writeIndicator(':', true, false, true);
+        this.emitNode(v, false, true, false);
+      }
+    }
+    this.popIndent();
+  }
+
+  emitScalar(node: Extract<ENode, { t: 'scalar' }>, a: Analysis): void {
+    let style: 'plain' | 'single' | 'double' | 'literal' = node.style;
+    if (this.simpleKeyContext && a.multiline) style = 'double';
+    if (style === 'plain') {
+      if ((this.flowLevel > 0 && !a.flowPlainAllowed) || (this.flowLevel === 0 && !a.blockPlainAllowed)) style = 'single';
+      if (node.value.length === 0 && (this.flowLevel > 0 || this.simpleKeyContext)) style = 'single';
+    }
+    if (style === 'single' && !a.singleQuotedAllowed) style = 'double';
+    if (style === 'literal' && (!a.blockAllowed || this.flowLevel > 0 || this.simpleKeyContext)) style = 'double';
+
+    this.increaseIndent(true, false);
+    const cps = cpsOf(node.value);
+    const allowBreaks = !this.simpleKeyContext;
+    switch (style) {
+      case 'plain':
+        this.writePlain(cps, allowBreaks);
+        break;
+      case 'single':
+        this.writeSingleQuoted(cps, allowBreaks);
+        break;
+      case 'double':
+        this.writeDoubleQuoted(cps, allowBreaks);
+        break;
+      case 'literal':
+        this.writeLiteral(cps);
+        break;
+    }
+    this.popIndent();
+  }
+
+  writePlain(v: number[], allowBreaks: boolean): void {
+    if (!this.whitespace) this.put(' ');
+    let spaces = false;
+    let breaks = false;
+    for (let i = 0; i < v.length; i++) {
+      const c = v[i];
+      if (c === 0x20) {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && v[i + 1] !== 0x20) {
+          this.writeIndent();
+        } else {
+          this.write(c);
+        }
+        spaces = true;
+      } else if (isBreakCp(c)) {
+        if (!breaks && c === 0x0a) this.putBreak();
+        this.writeBreak(c);
+        this.indention = true;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent();
+        this.write(c);
+        this.indention = false;
+        spaces = false;
+        breaks = false;
+      }
+    }
+    this.whitespace = false;
+    this.indention = false;
+    if (this.rootContext) this.openEnded = true;
+  }
+
+  writeSingleQuoted(v: number[], allowBreaks: boolean): void {
+    this.writeIndicator("'", true, false, false);
+    let spaces = false;
+    let breaks = false;
+    for (let i = 0; i < v.length; i++) {
+      const c = v[i];
+      if (c === 0x20) {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < v.length - 1 && v[i + 1] !== 0x20) {
+          this.writeIndent();
+        } else {
+          this.write(c);
+        }
+        spaces = true;
+      } else if (isBreakCp(c)) {
+        if (!breaks && c === 0x0a) this.putBreak();
+        this.writeBreak(c);
+        this.indention = true;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent();
+        if (c === 0x27) this.put("'");
+        this.write(c);
+        this.indention = false;
+        spaces = false;
+        breaks = false;
+      }
+    }
+    this.writeIndicator("'", false, false, false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  writeDoubleQuoted(v: number[], allowBreaks: boolean): void {
+    this.writeIndicator('"', true, false, false);
+    let spaces = false;
+    for (let i = 0; i < v.length; i++) {
+      const c = v[i];
+      if (!isPrintableCp(c) || c === 0xfeff || isBreakCp(c) || c === 0x22 || c === 0x5c) {
+        this.put('\\');
+        let esc: string | undefined;
+        switch (c) {
+          case 0x00:
+            esc = '0';
+            break;
+          case 0x07:
+            esc = 'a';
+            break;
+          case 0x08:
+            esc = 'b';
+            break;
+          case 0x09:
+            esc = 't';
+            break;
+          case 0x0a:
+            esc = 'n';
+            break;
+          case 0x0b:
+            esc = 'v';
+            break;
+          case 0x0c:
+            esc = 'f';
+            break;
+          case 0x0d:
+            esc = 'r';
+            break;
+          case 0x1b:
+            esc = 'e';
+            break;
+          case 0x22:
+            esc = '"';
+            break;
+          case 0x5c:
+            esc = '\\';
+            break;
+          case 0x85:
+            esc = 'N';
+            break;
+          case 0xa0:
+            esc = '_';
+            break;
+          case 0x2028:
+            esc = 'L';
+            break;
+          case 0x2029:
+            esc = 'P';
+            break;
+        }
+        if (esc !== undefined) {
+          this.put(esc);
+        } else {
+          const [p, w] = c <= 0xff ? ['x', 2] : c <= 0xffff ? ['u', 4] : ['U', 8];
+          this.put(p as string);
+          const hex = c.toString(16).toUpperCase().padStart(w as number, '0');
+          for (const h of hex) this.put(h);
+        }
+        spaces = false;
+      } else if (c === 0x20) {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i !== 0 && i !== v.length - 1) {
+          this.writeIndent();
+          if (v[i + 1] === 0x20) this.put('\\');
+        } else {
+          this.write(c);
+        }
+        spaces = true;
+      } else {
+        this.write(c);
+        spaces = false;
+      }
+    }
+    this.writeIndicator('"', false, false, false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  writeLiteral(v: number[]): void {
+    this.writeIndicator('|', true, false, false);
+    // block scalar hints
+    if (v.length > 0 && (v[0] === 0x20 || isBreakCp(v[0]))) {
+      this.writeIndicator(String(BEST_INDENT), false, false, false);
+    }
+    this.openEnded = false;
+    let chomp = '';
+    if (v.length === 0) chomp = '-';
+    else {
+      const last = v.length - 1;
+      if (!isBreakCp(v[last])) chomp = '-';
+      else if (last === 0) {
+        chomp = '+';
+        this.openEnded = true;
+      } else if (isBreakCp(v[last - 1])) {
+        chomp = '+';
+        this.openEnded = true;
+      }
+    }
+    if (chomp) {
+      const oe = this.openEnded;
+      this.writeIndicator(chomp, false, false, false);
+      this.openEnded = oe;
+    }
+    this.putBreak();
+    this.indention = true;
+    this.whitespace = true;
+    let breaks = true;
+    for (let i = 0; i < v.length; i++) {
+      const c = v[i];
+      if (isBreakCp(c)) {
+        this.writeBreak(c);
+        this.indention = true;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent();
+        this.write(c);
+        this.indention = false;
+        breaks = false;
+      }
+    }
+  }
+
+  emitDocument(node: ENode): string {
+    this.emitNode(node, true, false, false);
+    // document end (implicit)
+    // go-yaml v2 (as Helm uses it) ends the document with a line break and never writes "...".
+    this.writeIndent();
+    return this.out.join('');
+  }
+}
+
+function cpsOf(s: string): number[] {
+  const out: number[] = [];
+  for (const ch of s) out.push(ch.codePointAt(0)!);
+  return out;
+}
+
+function utf8Length(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/**
+ * sigs.k8s.io/yaml.Marshal(v): Go json.Marshal, then go-yaml v2 re-encoding. Returns the
+ * YAML text including its final newline (Helm's `toYaml` trims that one newline).
+ * Throws YamlError with Go's wording when json.Marshal would fail (e.g. NaN).
+ */
+export function toYaml(v: GoValue): string {
+  let j: JNode;
+  try {
+    j = jsonNormalize(v);
+  } catch (e) {
+    if (e instanceof JsonMarshalError) throw new YamlError(`error marshaling into JSON: ${e.message}`);
+    throw e;
+  }
+  return new Emitter().emitDocument(jnodeToENode(j));
+}
+
+export type { V2Scalar };
