@@ -146,7 +146,7 @@ export class Kube {
   }
 
   /** Release records for the storage drivers. */
-  recordApi(kind: 'Secret' | 'ConfigMap', namespace: string): RecordApi {
+  recordApi(kind: 'Secret' | 'ConfigMap', namespace: string | undefined): RecordApi {
     return {
       get: (name) => this.get('v1', kind, name, namespace) as Promise<RecordObject | undefined>,
       list: (sel) => this.list('v1', kind, namespace, sel) as unknown as Promise<RecordObject[]>,
