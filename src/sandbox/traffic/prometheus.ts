@@ -71,14 +71,14 @@ export function prometheusConfig(scrapeTarget: string, intervalSeconds = 1): str
     throw new Error(`scrape target "${scrapeTarget}" is not a URL; expected something like http://127.0.0.1:8080/metrics`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`scrape target "${scrapeTarget}" must be an http:// or https:// URL`);
-  if (!u.port) u.port = u.protocol === 'https:' ? '443' : '80';
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
   const job: Record<string, unknown> = {
     job_name: 'rel-sandbox',
     scheme: u.protocol.slice(0, -1),
     metrics_path: u.pathname || '/metrics',
     scrape_interval: `${intervalSeconds}s`,
     scrape_timeout: `${intervalSeconds}s`,
-    static_configs: [{ targets: [`${u.hostname}:${u.port}`] }],
+    static_configs: [{ targets: [`${u.hostname}:${port}`] }],
   };
   if (u.search) {
     const params: Record<string, string[]> = {};
