@@ -95,3 +95,40 @@ export class StaticClusterView implements ClusterView {
     );
   }
 }
+
+/**
+ * The part of the sandbox's object store the adapter needs (structural, so this module does not depend on the
+ * store's internals): objects addressed by `group/plural` (core group: `/plural`) and the latest resourceVersion.
+ */
+export interface IterableObjectStore {
+  iterate(resource: string, namespace?: string): Iterable<KubeObject>;
+  currentResourceVersion(): string;
+}
+
+/** Storage keys of the kinds the simulator reads. */
+export const STORE_RESOURCE_KEYS: Record<string, string> = {
+  Ingress: 'networking.k8s.io/ingresses',
+  IngressClass: 'networking.k8s.io/ingressclasses',
+  Service: '/services',
+  Pod: '/pods',
+  HTTPRoute: 'gateway.networking.k8s.io/httproutes',
+  ReferenceGrant: 'gateway.networking.k8s.io/referencegrants',
+};
+
+/**
+ * A ClusterView over the sandbox's object store. The objects are the stored ones, not copies (the simulator
+ * only reads them); the store's resourceVersion serves as revision, so routing tables are rebuilt only after a
+ * change. The version part of apiVersion is ignored: a kind is stored once, whatever version it was written in.
+ */
+export function storeClusterView(store: IterableObjectStore): ClusterView {
+  return {
+    list(apiVersion: string, kind: string, namespace?: string): KubeObject[] {
+      const key = STORE_RESOURCE_KEYS[kind];
+      if (!key) return [];
+      const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+      if (key.slice(0, key.indexOf('/')) !== group) return [];
+      return [...store.iterate(key, namespace)];
+    },
+    revision: () => store.currentResourceVersion(),
+  };
+}

@@ -47,6 +47,11 @@ export interface TrafficOptions {
   /** Record metrics for rules without host (host label "_"), like --metrics-per-undefined-host. Default true. */
   metricsPerUndefinedHost?: boolean;
   controller?: Partial<ControllerIdentity>;
+  /**
+   * Ceiling on all synthetic requests per second together (protects the CPU of a sandbox with many hosts and
+   * Services); when the streams ask for more, every stream is slowed down by the same factor. Default 5000.
+   */
+  maxTotalRequestsPerSecond?: number;
 }
 
 export interface RequestRecord {
@@ -98,7 +103,7 @@ export class TrafficSimulator {
     options: TrafficOptions = {},
   ) {
     const rps = options.requestsPerSecond ?? 20;
-    for (const [k, v] of Object.entries({ requestsPerSecond: rps, headerShare: options.headerShare, cookieShare: options.cookieShare, serviceRequestsPerSecond: options.serviceRequestsPerSecond })) {
+    for (const [k, v] of Object.entries({ maxTotalRequestsPerSecond: options.maxTotalRequestsPerSecond, requestsPerSecond: rps, headerShare: options.headerShare, cookieShare: options.cookieShare, serviceRequestsPerSecond: options.serviceRequestsPerSecond })) {
       if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new Error(`traffic option ${k} must be a number ≥ 0, got ${String(v)}`);
     }
     for (const k of ['headerShare', 'cookieShare'] as const) {
@@ -116,6 +121,7 @@ export class TrafficSimulator {
       ingressClassNames: options.ingressClassNames ?? ['nginx'],
       watchIngressWithoutClass: options.watchIngressWithoutClass ?? true,
       metricsPerUndefinedHost: options.metricsPerUndefinedHost ?? true,
+      maxTotalRequestsPerSecond: options.maxTotalRequestsPerSecond ?? 5000,
     };
     this.rng = options.seed === undefined ? mathRng : seededRng(options.seed);
     this.metrics = new TrafficMetrics({ ...DEFAULT_CONTROLLER, ...options.controller });
@@ -124,10 +130,27 @@ export class TrafficSimulator {
   /** HTTP handler for GET /metrics (mount it on any server). */
   readonly metricsHandler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.metrics.handler()(req, res);
 
+  /**
+   * For an HTTP server's routing hook: serves GET/HEAD /metrics and returns true, returns false for any other
+   * path (e.g. SandboxServer's `extraRoutes`).
+   */
+  readonly metricsRoute = (req: http.IncomingMessage, res: http.ServerResponse): boolean => {
+    const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
+    if (path !== '/metrics') return false;
+    this.metricsHandler(req, res);
+    return true;
+  };
+
   /** Calls `fn` for every simulated request; returns an unsubscribe function. */
   onRequest(fn: (r: RequestRecord) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** Factor (≤ 1) applied to every stream's rate because of maxTotalRequestsPerSecond. */
+  get rateScale(): number {
+    const total = this.streams.reduce((s, x) => s + x.rps, 0);
+    return total > this.opts.maxTotalRequestsPerSecond ? this.opts.maxTotalRequestsPerSecond / total : 1;
   }
 
   /** Number of requests simulated so far. */
@@ -198,9 +221,10 @@ export class TrafficSimulator {
     this.refresh(false);
     let sent = 0;
     const live = new Set<string>();
+    const scale = this.rateScale;
     for (const s of this.streams) {
       live.add(s.key);
-      const want = (this.carry.get(s.key) ?? 0) + s.rps * seconds;
+      const want = (this.carry.get(s.key) ?? 0) + s.rps * scale * seconds;
       const n = Math.floor(want);
       this.carry.set(s.key, want - n);
       if (n > 0) s.send(n);
