@@ -49,7 +49,7 @@ export interface WaitOptions extends HorizonOptions {
   signal?: AbortSignal;
   /** Interval between countdown callbacks (default 1s when onTick is given). */
   tickMs?: number;
-  /** Longest single sleep, so a long wait re-checks the clock regularly (default 60s). */
+  /** Longest single sleep, so a long wait re-checks the clock regularly (default 5 minutes). */
   maxSleepMs?: number;
   /** Which operation is waiting (rollbacks may not need to; see checkOperation). Default deploy. */
   op?: Operation;
@@ -68,25 +68,35 @@ export async function waitForWindow(
 ): Promise<Evaluation> {
   const s = toCompiled(spec);
   const op = options.op ?? 'deploy';
-  const tickMs = options.tickMs ?? 1000;
-  const maxSleep = options.maxSleepMs ?? 60_000;
+  const tickMs = Math.max(1, options.tickMs ?? 1000);
+  const maxSleep = Math.max(1, options.maxSleepMs ?? 300_000);
   let target: Period | undefined;
+  let lastEval: Evaluation | undefined;
+  let lastTick: number | undefined;
   for (;;) {
-    if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('the wait was cancelled');
+    if (options.signal?.aborted) {
+      throw options.signal.reason instanceof Error ? options.signal.reason : new Error('the wait was cancelled');
+    }
     const now = clock.now();
-    const ev = checkOperation(s, op, now, options);
-    if (ev.allowed) return ev;
-    // Recompute the target only when we reach it or have none (cheap checks in between).
-    if (!target || now.getTime() >= target.start.getTime()) {
-      target = ev.nextOpening;
-      if (!target) throw new NoWindowError(ev);
+    const t = now.getTime();
+    // Evaluate the spec only at the start and when the expected opening is reached; in between just count down.
+    if (!target || !lastEval || t >= target.start.getTime()) {
+      lastEval = checkOperation(s, op, now, options);
+      if (lastEval.allowed) return lastEval;
+      target = lastEval.nextOpening;
+      if (!target) throw new NoWindowError(lastEval);
     }
-    const remaining = target.start.getTime() - now.getTime();
+    const opensAt = target.start.getTime();
+    const remaining = opensAt - t;
+    let step = Math.min(remaining, maxSleep);
     if (onTick) {
-      onTick({ now, opensAt: target.start, remainingMs: remaining, remaining: humanDuration(remaining), evaluation: ev });
+      if (lastTick === undefined || t - lastTick >= tickMs) {
+        lastTick = t;
+        onTick({ now, opensAt: target.start, remainingMs: remaining, remaining: humanDuration(remaining), evaluation: lastEval });
+      }
+      step = Math.min(step, lastTick + tickMs - t);
     }
-    const step = Math.max(1, Math.min(remaining, onTick ? tickMs : maxSleep, maxSleep));
-    await clock.sleep(step, options.signal);
+    await clock.sleep(Math.max(1, step), options.signal);
   }
 }
 
