@@ -1,0 +1,186 @@
+/**
+ * `.Files`: the chart's non-template files, with Helm's methods Get, GetBytes, Glob, Lines,
+ * AsConfig and AsSecrets (pkg/engine/files.go). Glob patterns follow gobwas/glob with `/` as
+ * separator: `*` and `?` stay within a path segment, `**` crosses segments, `{a,b}` alternatives.
+ */
+import { GoStruct, newMap, type GoMap, type GoValue } from './types.js';
+
+export interface NamedData {
+  name: string;
+  data: Uint8Array;
+}
+
+type ToYaml = (v: GoValue) => string;
+let toYamlImpl: ToYaml | null = null;
+
+/** Installs the YAML encoder used by AsConfig/AsSecrets (the engine does this). */
+export function setFilesYamlEncoder(fn: ToYaml): void {
+  toYamlImpl = fn;
+}
+
+const decoder = new TextDecoder();
+
+function baseName(p: string): string {
+  const t = p.replace(/\/+$/, '');
+  const i = t.lastIndexOf('/');
+  return i >= 0 ? t.slice(i + 1) : t;
+}
+
+export class Files extends GoStruct {
+  readonly goTypeName = 'engine.files';
+  declare private readonly entries: Map<string, Uint8Array>;
+
+  constructor(files: Iterable<NamedData> | Map<string, Uint8Array> = []) {
+    super();
+    Object.defineProperty(this, 'goTypeName', { enumerable: false, value: 'engine.files' });
+    const m = new Map<string, Uint8Array>();
+    if (files instanceof Map) for (const [k, v] of files) m.set(k, v);
+    else for (const f of files) m.set(f.name, f.data);
+    Object.defineProperty(this, 'entries', { enumerable: false, value: m });
+  }
+
+  /** Names in Go's sorted-map order. */
+  names(): string[] {
+    return [...this.entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** The files as a Go map[string][]byte (for range, printing and JSON). */
+  toGoMap(): GoMap {
+    const m = newMap();
+    for (const k of this.names()) m[k] = this.entries.get(k)!;
+    return m;
+  }
+
+  toJSON(): GoValue {
+    return this.toGoMap();
+  }
+
+  String(): string {
+    return `map[${this.names()
+      .map((k) => `${k}:[${Array.from(this.entries.get(k)!).join(' ')}]`)
+      .join(' ')}]`;
+  }
+
+  GetBytes(name: string): Uint8Array {
+    return this.entries.get(name) ?? new Uint8Array(0);
+  }
+
+  Get(name: string): string {
+    return decoder.decode(this.GetBytes(name));
+  }
+
+  Glob(pattern: string): Files {
+    let re: RegExp;
+    try {
+      re = compileGlob(pattern);
+    } catch {
+      re = /^[\s\S]*$/;
+    }
+    const out = new Map<string, Uint8Array>();
+    for (const [k, v] of this.entries) if (re.test(k)) out.set(k, v);
+    return new Files(out);
+  }
+
+  AsConfig(): string {
+    const m = newMap();
+    for (const k of this.names()) m[baseName(k)] = decoder.decode(this.entries.get(k)!);
+    return encodeYaml(m);
+  }
+
+  AsSecrets(): string {
+    const m = newMap();
+    for (const k of this.names()) m[baseName(k)] = Buffer.from(this.entries.get(k)!).toString('base64');
+    return encodeYaml(m);
+  }
+
+  Lines(path: string): string[] {
+    const data = this.entries.get(path);
+    if (data === undefined) return [];
+    let s = decoder.decode(data);
+    if (s.length > 0 && s.endsWith('\n')) s = s.slice(0, -1);
+    return s.split('\n');
+  }
+}
+
+function encodeYaml(m: GoMap): string {
+  if (!toYamlImpl) throw new Error('Files: no YAML encoder installed');
+  try {
+    return toYamlImpl(m).replace(/\n$/, '');
+  } catch {
+    return '';
+  }
+}
+
+function esc(c: string): string {
+  return /[\\^$.*+?()[\]{}|/-]/.test(c) ? '\\' + c : c;
+}
+
+/** Compiles a gobwas/glob pattern (separator '/') to a RegExp. Throws on malformed patterns. */
+export function compileGlob(pattern: string): RegExp {
+  let i = 0;
+  const p = [...pattern];
+  const parse = (inAlt: boolean): string => {
+    let out = '';
+    while (i < p.length) {
+      const c = p[i]!;
+      if (inAlt && (c === ',' || c === '}')) return out;
+      if (c === '\\') {
+        if (i + 1 >= p.length) throw new Error('bad escape');
+        out += esc(p[i + 1]!);
+        i += 2;
+      } else if (c === '*') {
+        if (p[i + 1] === '*') {
+          out += '[\\s\\S]*';
+          i += 2;
+        } else {
+          out += '[^/]*';
+          i++;
+        }
+      } else if (c === '?') {
+        out += '[^/]';
+        i++;
+      } else if (c === '[') {
+        i++;
+        let neg = false;
+        if (p[i] === '!') {
+          neg = true;
+          i++;
+        }
+        let cls = '';
+        while (i < p.length && p[i] !== ']') {
+          const a = p[i]!;
+          if (p[i + 1] === '-' && p[i + 2] !== undefined && p[i + 2] !== ']') {
+            cls += `${esc(a)}-${esc(p[i + 2]!)}`;
+            i += 3;
+          } else {
+            cls += esc(a);
+            i++;
+          }
+        }
+        if (p[i] !== ']') throw new Error('unclosed class');
+        i++;
+        out += neg ? `[^${cls}/]` : `[${cls}]`;
+      } else if (c === '{') {
+        i++;
+        const alts: string[] = [];
+        for (;;) {
+          alts.push(parse(true));
+          if (i >= p.length) throw new Error('unclosed alternatives');
+          if (p[i] === '}') {
+            i++;
+            break;
+          }
+          i++; // ','
+        }
+        out += `(?:${alts.join('|')})`;
+      } else {
+        out += esc(c);
+        i++;
+      }
+    }
+    if (inAlt) throw new Error('unclosed alternatives');
+    return out;
+  };
+  const body = parse(false);
+  return new RegExp(`^${body}$`, 'u');
+}
