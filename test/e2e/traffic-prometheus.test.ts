@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StaticClusterView } from '../../src/sandbox/traffic/cluster-view.js';
 import { queryProm, startPrometheus, type RunningPrometheus } from '../../src/sandbox/traffic/prometheus.js';
 import { TrafficSimulator } from '../../src/sandbox/traffic/simulator.js';
-import { app, canaryAnnotations, ingress } from '../unit/sandbox-traffic/fixtures.js';
+import { app, canaryAnnotations, httpRoute, ingress } from '../unit/sandbox-traffic/fixtures.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -34,6 +34,10 @@ describe('traffic metrics in the real Prometheus', () => {
     ...app('web-canary', 1),
     ingress('web', { service: 'web', host: 'web.example.com' }),
     ingress('web-canary', { service: 'web-canary', host: 'web.example.com', annotations: canaryAnnotations({ 'canary-weight': '20' }) }),
+    httpRoute('web', {
+      hostnames: ['gw.example.com'],
+      rules: [{ backendRefs: [{ name: 'web', port: 80, weight: 70 }, { name: 'web-canary', port: 80, weight: 30 }] }],
+    }),
   ]);
   // 400 requests per second keep the statistical noise of a 10 s window well under a point.
   const sim = new TrafficSimulator(view, { requestsPerSecond: 400, serviceRequestsPerSecond: 0 });
@@ -73,6 +77,13 @@ describe('traffic metrics in the real Prometheus', () => {
       { canary: 'default-web-canary-80', service: 'web' },
     ]);
     expect(await scalar(prom.url, 'sum(rate(nginx_ingress_controller_requests{status=~"5.."}[10s]))')).toBeUndefined();
+    // The HTTPRoute's backendRefs weights 70/30, in the Gateway-style metrics.
+    const gwShare = await scalar(
+      prom.url,
+      'sum(rate(gateway_http_requests_total{namespace="default",route="web",backend_service="web-canary"}[10s])) / sum(rate(gateway_http_requests_total{namespace="default",route="web"}[10s]))',
+    );
+    expect(gwShare).toBeGreaterThan(0.27);
+    expect(gwShare).toBeLessThan(0.33);
     // p99 latency of the stable version from ingress-nginx's histogram: about 2.3 × the 20 ms mean.
     const p99 = await scalar(prom.url, 'histogram_quantile(0.99, sum by (le) (rate(nginx_ingress_controller_request_duration_seconds_bucket{ingress="web",canary=""}[10s])))');
     expect(p99).toBeGreaterThan(0.025);
