@@ -30,9 +30,32 @@ function zone(name: string): IANAZone {
   return z;
 }
 
+/**
+ * Per zone and UTC day: the offset when it is the same at both ends of the day, or null when the offset
+ * changes during that day (then every lookup asks the tz data). Asking Intl (through luxon) is slow, and
+ * window arithmetic asks for offsets thousands of times. This assumes an offset never changes and changes
+ * back within one UTC day, which holds for the tz database.
+ */
+const dayOffsets = new Map<string, Map<number, number | null>>();
+
 /** Offset of `zoneName` from UTC at instant `ms`, in milliseconds. */
 export function offsetAt(zoneName: string, ms: number): number {
-  return zone(zoneName).offset(ms) * 60_000;
+  let days = dayOffsets.get(zoneName);
+  if (!days) {
+    days = new Map();
+    dayOffsets.set(zoneName, days);
+  }
+  const day = Math.floor(ms / DAY);
+  let cached = days.get(day);
+  if (cached === undefined) {
+    const z = zone(zoneName);
+    const a = z.offset(day * DAY);
+    const b = z.offset((day + 1) * DAY - 1);
+    cached = a === b ? a * 60_000 : null;
+    if (days.size > 100_000) days.clear();
+    days.set(day, cached);
+  }
+  return cached ?? zone(zoneName).offset(ms) * 60_000;
 }
 
 /** Local wall-clock time at instant `ms`, encoded as "the same digits read as UTC" milliseconds. */

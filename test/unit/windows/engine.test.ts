@@ -341,3 +341,20 @@ describe('timeLeft and allowedPeriods', () => {
     expect(timeLeft(c, new Date('2026-01-05T18:00:00Z'))).toBe(90 * 60_000);
   });
 });
+
+describe('dense schedules stay cheap', () => {
+  it('an every-minute window evaluates quickly and reports an open-ended period', () => {
+    const spec: WindowSpec = { allow: [{ schedule: '* * * * *', duration: '1m', timeZone: 'Europe/Berlin' }] };
+    const t0 = Date.now();
+    const ev = evaluate(spec, new Date('2026-01-05T19:00:30Z'));
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(ev.allowed).toBe(true);
+    expect(ev.currentWindow?.openEnded).toBe(true);
+    expect(timeLeft(spec, new Date('2026-01-05T19:00:30Z'))).toBe(Infinity);
+  });
+  it('an every-minute window with gaps finds the gap', () => {
+    const spec: WindowSpec = { allow: [{ schedule: '* 2-3 * * *', duration: '1m', timeZone: 'America/New_York' }] };
+    const ev = evaluate(spec, new Date('2026-01-05T07:30:00Z')); // 02:30 EST
+    expect(`${iso(ev.currentWindow?.start)}/${iso(ev.currentWindow?.end)}`).toBe('2026-01-05T07:00:00Z/2026-01-05T09:00:00Z');
+  });
+});
