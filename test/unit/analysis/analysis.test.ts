@@ -1,0 +1,114 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Analysis, builtinChecks, renderQuery, type QueryVars } from '../../../src/analysis/checks.js';
+import { PrometheusProvider } from '../../../src/metrics/prometheus.js';
+import { MetricError, type MetricProvider } from '../../../src/metrics/provider.js';
+
+const vars: QueryVars = {
+  release: 'shop',
+  namespace: 'prod',
+  canary: 'shop-canary',
+  stable: 'shop',
+  interval: '10s',
+  selectors: { requests: 'nginx_ingress_controller_requests', duration: 'd', canary: 'namespace="prod",canary!=""', stable: 'namespace="prod",canary=""' },
+};
+
+/** Answers queries from a script: one value (or error) per call, per check query prefix. */
+class ScriptedProvider implements MetricProvider {
+  readonly name = 'scripted';
+  queries: string[] = [];
+  constructor(private readonly script: (q: string, n: number) => number | undefined | Error) {}
+  async query(q: string): Promise<number | undefined> {
+    this.queries.push(q);
+    const r = this.script(q, this.queries.length);
+    if (r instanceof Error) throw r;
+    return r;
+  }
+}
+
+describe('check queries', () => {
+  it('substitutes variables and refuses unknown ones', () => {
+    const [errorRate] = builtinChecks({ maxErrorRate: 0.05, maxLatencyRatio: 3, intervalMs: 10_000, failureLimit: 2 });
+    expect(renderQuery(errorRate!.query, vars)).toBe(
+      'sum(rate(nginx_ingress_controller_requests{ namespace="prod",canary!="",status=~"5.." }[10s])) / sum(rate(nginx_ingress_controller_requests{ namespace="prod",canary!="" }[10s]))',
+    );
+    expect(() => renderQuery('up{job="{{nope}}"}', vars)).toThrow(/unknown variable \{\{nope\}\}/);
+  });
+});
+
+describe('Analysis', () => {
+  const checks = builtinChecks({ maxErrorRate: 0.05, maxLatencyRatio: 3, intervalMs: 10_000, failureLimit: 2 });
+
+  it('fails after failureLimit consecutive failures, not before', async () => {
+    const p = new ScriptedProvider((q) => (q.includes('status=~') ? 0.2 : 1));
+    const a = new Analysis(p, checks, vars);
+    const first = await a.measure(new Date());
+    expect(first.failure).toBeUndefined();
+    expect(first.measurements[0]).toMatchObject({ check: 'error-rate', result: 'fail', value: 0.2 });
+    const second = await a.measure(new Date());
+    expect(second.failure).toMatch(/check error-rate failed 2 times in a row \(0\.200 not <= 0\.05\)/);
+  });
+
+  it('a pass resets the count', async () => {
+    let n = 0;
+    const p = new ScriptedProvider((q) => (q.includes('status=~') ? (n++ % 2 === 0 ? 0.2 : 0.01) : 1));
+    const a = new Analysis(p, checks, vars);
+    for (let i = 0; i < 6; i++) expect((await a.measure(new Date())).failure).toBeUndefined();
+  });
+
+  it('latency ratio above the limit fails', async () => {
+    const p = new ScriptedProvider((q) => (q.includes('histogram_quantile') ? 4.2 : 0));
+    const a = new Analysis(p, checks, vars);
+    await a.measure(new Date());
+    expect((await a.measure(new Date())).failure).toMatch(/check latency failed/);
+  });
+
+  it('provider errors and missing data are inconclusive, and fail past the limit', async () => {
+    const p = new ScriptedProvider(() => new MetricError('cannot reach Prometheus at http://127.0.0.1:1: ECONNREFUSED'));
+    const a = new Analysis(p, checks, vars);
+    expect((await a.measure(new Date())).measurements[0]).toMatchObject({ result: 'error' });
+    await a.measure(new Date());
+    const third = await a.measure(new Date());
+    expect(third.failure).toMatch(/inconclusive 3 times in a row \(cannot reach Prometheus/);
+  });
+});
+
+describe('PrometheusProvider', () => {
+  let url = '';
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const q = new URLSearchParams(body).get('query') ?? '';
+      res.setHeader('content-type', 'application/json');
+      if (q === 'vec') res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, '0.25'] }] } }));
+      else if (q === 'empty') res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
+      else if (q === 'nan') res.end(JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [1, 'NaN'] } }));
+      else if (q === 'two') res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ value: [1, '1'] }, { value: [1, '2'] }] } }));
+      else {
+        res.statusCode = 400;
+        res.end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error at char 3' }));
+      }
+    });
+  });
+  beforeAll(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('reads vectors and scalars, treats empty and NaN as no data', async () => {
+    const p = new PrometheusProvider({ url });
+    expect(await p.query('vec')).toBe(0.25);
+    expect(await p.query('empty')).toBeUndefined();
+    expect(await p.query('nan')).toBeUndefined();
+  });
+
+  it('reports query errors, ambiguous results and unreachable servers clearly', async () => {
+    const p = new PrometheusProvider({ url });
+    await expect(p.query('bad(')).rejects.toThrow(/Prometheus query failed \(HTTP 400\): parse error at char 3/);
+    await expect(p.query('two')).rejects.toThrow(/returned 2 series/);
+    await expect(new PrometheusProvider({ url: 'http://127.0.0.1:1', timeoutMs: 500 }).query('vec')).rejects.toThrow(/cannot reach Prometheus at http:\/\/127\.0\.0\.1:1/);
+  });
+});
