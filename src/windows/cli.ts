@@ -28,7 +28,12 @@ export function checkTz(tz: string): string {
 
 /** Parses --at: "now", "+1h30m"/"-10m" relative to the clock, or an ISO time (offset-less: read in tz). */
 export function parseAt(value: string | undefined, tz: string, flag = '--at'): Date {
-  const now = getClock().now();
+  let now: Date;
+  try {
+    now = getClock().now();
+  } catch (e) {
+    throw new CliInputError(e instanceof Error ? e.message : String(e));
+  }
   if (value === undefined || value.trim() === '' || value.trim().toLowerCase() === 'now') return now;
   const v = value.trim();
   if (/^[+-]/.test(v)) {
@@ -73,7 +78,7 @@ export function toPlain(v: unknown): unknown {
 
 export function render(format: string, data: unknown): string {
   const plain = toPlain(data);
-  return format === 'yaml' ? stringify(plain).trimEnd() : JSON.stringify(plain, null, 2);
+  return format === 'yaml' ? stringify(plain, { lineWidth: 0 }).trimEnd() : JSON.stringify(plain, null, 2);
 }
 
 export function periodJson(p: Period | undefined): Record<string, unknown> | undefined {

@@ -77,10 +77,9 @@ export default class WindowList extends Command {
       const extra = w.every ? `every ${w.every.text} from ${w.anchor}` : '';
       rows.push([w.kind, w.name ?? `${w.kind}[${w.index}]`, `"${w.schedule}"`, formatDuration(w.durationMs), w.timeZone, extra]);
     }
-    for (const f of spec.freezes) {
-      rows.push(['freeze', f.name ?? `freezes[${f.index}]`, fmtRange(new Date(f.start), new Date(f.end), tz), '', '', f.reason]);
-    }
     for (const line of table(rows)) this.log(`  ${line}`);
+    const freezeRows = spec.freezes.map((f) => ['freeze', f.name ?? `freezes[${f.index}]`, fmtRange(new Date(f.start), new Date(f.end), tz), f.reason]);
+    for (const line of table(freezeRows)) this.log(`  ${line}`);
     const p = spec.policy;
     this.log(
       `policy: rollbacks ${p.rollback === 'always' ? 'allowed at any time' : 'need a window'}; a canary still running ${p.closeMargin} before the window closes is ${

@@ -126,6 +126,11 @@ describe('rel window check', () => {
     const b = await run(WindowCheck, ['--file', file, '--env', 'prd']);
     expect(b.code).toBe(1);
     expect(b.err).toMatch(/rel\.yaml:\d+:\d+: unknown environment "prd" \(did you mean "prod"\?\)/);
+    process.env.REL_NOW = 'bogus';
+    const d = await run(WindowCheck, ['--file', file]);
+    expect(d.code).toBe(2);
+    expect(d.err).toMatch(/REL_NOW="bogus" is not an ISO 8601 date-time/);
+    delete process.env.REL_NOW;
     const c = await run(WindowCheck, ['--file', path.join(dir, 'missing.yaml')]);
     expect(c.code).toBe(1);
     expect(c.err).toMatch(/does not exist/);
