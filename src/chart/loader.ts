@@ -62,11 +62,10 @@ export async function readChartDir(dir: string): Promise<ChartFile[]> {
   }
   rules.addDefaults();
   const files: ChartFile[] = [];
-  const seenDirs = new Set<string>();
-  const walk = async (abs: string, rel: string): Promise<void> => {
+  const walk = async (abs: string, rel: string, ancestors: string[] = []): Promise<void> => {
     const real = await fsp.realpath(abs);
-    if (seenDirs.has(real)) return; // symlink loop
-    seenDirs.add(real);
+    if (ancestors.includes(real)) throw new ChartLoadError(`symbolic link loop at ${abs}`);
+    ancestors = [...ancestors, real];
     const entries = (await fsp.readdir(abs)).sort();
     for (const name of entries) {
       const childAbs = nodePath.join(abs, name);
@@ -79,7 +78,7 @@ export async function readChartDir(dir: string): Promise<ChartFile[]> {
       }
       if (st.isDirectory()) {
         if (rules.ignore(childRel, true)) continue;
-        await walk(childAbs, childRel);
+        await walk(childAbs, childRel, ancestors);
         continue;
       }
       if (rules.ignore(childRel, false)) continue;

@@ -1,0 +1,342 @@
+/**
+ * `rel template`: render a chart locally exactly like `helm template` (helm 4.1.4): load the
+ * chart, merge values from -f/--set*, process dependencies, coalesce, validate the schema,
+ * render, sort into manifests and hooks, and frame the output (`---\n# Source: …`).
+ */
+import { promises as fsp } from 'node:fs';
+import * as nodePath from 'node:path';
+import type { GoMap, GoValue } from '../engine/types.js';
+import { newMap } from '../engine/types.js';
+
+export interface TemplateOptions {
+  /** Release name (helm: first argument when two are given; default `release-name`). */
+  releaseName?: string;
+  chart: string;
+  namespace?: string;
+  valueFiles?: string[];
+  set?: string[];
+  setString?: string[];
+  setFile?: string[];
+  setJson?: string[];
+  setLiteral?: string[];
+  kubeVersion?: string;
+  apiVersions?: string[];
+  includeCrds?: boolean;
+  skipCrds?: boolean;
+  skipTests?: boolean;
+  showOnly?: string[];
+  outputDir?: string;
+  useReleaseName?: boolean;
+  isUpgrade?: boolean;
+  nameTemplate?: string;
+  generateName?: boolean;
+  skipSchemaValidation?: boolean;
+  disableHooks?: boolean;
+  debug?: boolean;
+  /** Base directory for relative paths (default: process.cwd()). */
+  cwd?: string;
+}
+
+export interface TemplateResult {
+  /** What goes to stdout. */
+  stdout: string;
+  /** Warnings and diagnostics for stderr (each line complete). */
+  stderr: string;
+  /** Set when the command fails; stdout may still hold output (with --debug). */
+  error?: Error;
+}
+
+/** An error from `rel template`, with Helm's wording. */
+export class TemplateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+const RELEASE_NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DEBUG_HINT = '\n\nUse --debug flag to render out invalid YAML';
+
+export function validateReleaseName(name: string): void {
+  if (name === '' || name.length > 53 || !RELEASE_NAME_RE.test(name)) {
+    throw new TemplateError(
+      `release name check failed: release name ${JSON.stringify(name)}: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53`,
+    );
+  }
+}
+
+// Values input modules (src/values) are loaded lazily through variables so that rel starts fast.
+const VALUES_FILES_MODULE = '../values/files.js';
+const STRVALS_MODULE = '../values/strvals.js';
+
+interface ValuesFilesModule {
+  readValuesFile: (path: string, opts?: unknown) => Promise<GoMap> | GoMap;
+  mergeValues: (base: GoMap, override: GoMap) => GoMap;
+}
+interface StrvalsModule {
+  parseSet: (s: string, dest: GoMap) => GoMap | void;
+  parseSetString: (s: string, dest: GoMap) => GoMap | void;
+  parseSetJSON: (s: string, dest: GoMap) => GoMap | void;
+  parseSetLiteral: (s: string, dest: GoMap) => GoMap | void;
+  parseSetFile: (s: string, dest: GoMap, reader: (path: string) => string | Promise<string>) => GoMap | void | Promise<GoMap | void>;
+}
+
+/** helm's values.Options.MergeValues: -f files, then --set-json, --set, --set-string, --set-file, --set-literal. */
+export async function collectValues(o: TemplateOptions): Promise<GoMap> {
+  let base: GoMap = newMap();
+  const cwd = o.cwd ?? process.cwd();
+  const files = o.valueFiles ?? [];
+  if (files.length > 0) {
+    const vf = (await import(VALUES_FILES_MODULE)) as ValuesFilesModule;
+    for (const f of files) {
+      const p = f === '-' ? f : nodePath.resolve(cwd, f);
+      const current = await vf.readValuesFile(p);
+      base = vf.mergeValues(base, current);
+    }
+  }
+  const any = (o.setJson?.length ?? 0) + (o.set?.length ?? 0) + (o.setString?.length ?? 0) + (o.setFile?.length ?? 0) + (o.setLiteral?.length ?? 0);
+  if (any === 0) return base;
+  const sv = (await import(STRVALS_MODULE)) as StrvalsModule;
+  const apply = async (list: string[] | undefined, fn: (s: string, dest: GoMap) => unknown, flag: string) => {
+    for (const s of list ?? []) {
+      try {
+        const r = await fn(s, base);
+        if (r && typeof r === 'object') base = r as GoMap;
+      } catch (e) {
+        throw new TemplateError(`failed parsing ${flag} data: ${(e as Error).message}`);
+      }
+    }
+  };
+  await apply(o.setJson, sv.parseSetJSON, '--set-json');
+  await apply(o.set, sv.parseSet, '--set');
+  await apply(o.setString, sv.parseSetString, '--set-string');
+  await apply(o.setFile, (s, d) => sv.parseSetFile(s, d, (p: string) => fsp.readFile(nodePath.resolve(cwd, p), 'utf8')), '--set-file');
+  await apply(o.setLiteral, sv.parseSetLiteral, '--set-literal');
+  return base;
+}
+
+function framed(name: string, content: string): string {
+  return `---\n# Source: ${name}\n${content}\n`;
+}
+
+async function writeToFile(outputDir: string, name: string, data: string, append: boolean, log: (s: string) => void): Promise<void> {
+  const outfile = `${outputDir}/${name}`;
+  await fsp.mkdir(nodePath.dirname(outfile), { recursive: true });
+  if (append) await fsp.appendFile(outfile, framed(name, data));
+  else await fsp.writeFile(outfile, framed(name, data));
+  log(`wrote ${outfile}\n`);
+}
+
+/** Go's filepath.Match for --show-only (invalid patterns match nothing). */
+async function showOnlyMatch(pattern: string, name: string): Promise<boolean> {
+  const { goMatch } = await import('../chart/match.js');
+  try {
+    return goMatch(pattern, name);
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `helm template` semantics. Never throws for bad input: errors are returned in `error`. */
+export async function runTemplate(o: TemplateOptions): Promise<TemplateResult> {
+  let stdout = '';
+  let stderr = '';
+  const warn = (msg: string) => {
+    stderr += `level=WARN msg=${JSON.stringify(msg)}\n`;
+  };
+  try {
+    const r = await renderTemplate(o, warn, (s) => (stdout += s));
+    stdout += r;
+    return { stdout, stderr };
+  } catch (e) {
+    if (e instanceof DebugOutput) {
+      stdout += e.output;
+      return { stdout, stderr, error: e.cause as Error };
+    }
+    return { stdout, stderr, error: e instanceof Error ? e : new Error(String(e)) };
+  }
+}
+
+class DebugOutput extends Error {
+  constructor(
+    readonly output: string,
+    cause: Error,
+  ) {
+    super(cause.message, { cause });
+  }
+}
+
+async function renderTemplate(o: TemplateOptions, warn: (m: string) => void, out: (s: string) => void): Promise<string> {
+  const cwd = o.cwd ?? process.cwd();
+  // Release name.
+  let name = o.releaseName ?? '';
+  if (o.nameTemplate) {
+    if (name !== '') throw new TemplateError('cannot set --name-template and also specify a name');
+    name = await renderNameTemplate(o.nameTemplate);
+  }
+  if (name === '') name = 'release-name';
+  validateReleaseName(name);
+
+  const [{ loadChart }, { ChartLoadError }] = await Promise.all([import('../chart/loader.js'), import('../chart/metadata.js')]);
+  void ChartLoadError;
+  const chartPath = nodePath.resolve(cwd, o.chart);
+  const vals = await collectValues(o);
+  const chart = await loadChart(chartPath, { warn });
+
+  const type = chart.metadata.Type;
+  if (type !== '' && type !== 'application') throw new TemplateError(`${type} charts are not installable`);
+  if (chart.metadata.Deprecated) warn('this chart is deprecated');
+  // Dependencies listed in Chart.yaml must be present in charts/.
+  if (chart.metadata.Dependencies.length > 0) {
+    const missing = chart.metadata.Dependencies.filter((d) => !chart.dependencies().some((c) => c.name() === d.Name)).map((d) => d.Name);
+    if (missing.length > 0) {
+      throw new TemplateError(
+        `An error occurred while checking for chart dependencies. You may need to run \`helm dependency build\` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: ${missing.join(', ')}`,
+      );
+    }
+  }
+
+  const [{ processDependencies }, { coalesceValues }, { makeCapabilities, KubeVersionError }] = await Promise.all([
+    import('../chart/dependencies.js'),
+    import('../chart/coalesce.js'),
+    import('../engine/capabilities.js'),
+  ]);
+  let caps;
+  try {
+    caps = makeCapabilities({ kubeVersion: o.kubeVersion, apiVersions: o.apiVersions });
+  } catch (e) {
+    if (e instanceof KubeVersionError) throw new TemplateError(`invalid kube version '${o.kubeVersion}': ${e.message}`);
+    throw e;
+  }
+  processDependencies(chart, vals, () => {});
+
+  const release = newMap();
+  release.Name = name;
+  release.Namespace = o.namespace && o.namespace !== '' ? o.namespace : 'default';
+  release.IsUpgrade = Boolean(o.isUpgrade);
+  release.IsInstall = !o.isUpgrade;
+  release.Revision = 1n;
+  release.Service = 'Helm';
+  const coalesced = coalesceValues(chart, vals);
+  if (!o.skipSchemaValidation) {
+    const { validateAgainstSchema } = await import('../chart/schema.js');
+    const err = await validateAgainstSchema(chart, coalesced);
+    if (err !== '') throw new TemplateError(`values don't meet the specifications of the schema(s) in the following chart(s):\n${err}`);
+  }
+  const top = newMap();
+  top.Values = coalesced;
+  top.Release = release;
+  top.Capabilities = caps;
+
+  // From here on helm returns a partial release: errors get the --debug hint.
+  const hinted = (e: unknown, output: string): Error => {
+    const err = e instanceof Error ? e : new Error(String(e));
+    if (o.debug) return new DebugOutput(output, err);
+    return new TemplateError(err.message + DEBUG_HINT);
+  };
+
+  if (chart.metadata.KubeVersion !== '') {
+    const { isCompatibleRange } = await import('../chart/dependencies.js');
+    const kv = caps.KubeVersion.normalizedVersion;
+    if (!isCompatibleRange(chart.metadata.KubeVersion, kv)) {
+      throw hinted(new TemplateError(`chart requires kubeVersion: ${chart.metadata.KubeVersion} which is incompatible with Kubernetes ${kv}`), '\n');
+    }
+  }
+
+  const { Engine } = await import('../engine/render.js');
+  const engine = await Engine.create();
+  await engine.prepareFor(chart);
+  let files: Map<string, string>;
+  try {
+    files = await engine.render(chart, top);
+  } catch (e) {
+    throw hinted(e, '\n');
+  }
+  // NOTES.txt is not output.
+  for (const k of [...files.keys()]) if (k.endsWith('NOTES.txt')) files.delete(k);
+
+  const [{ sortManifests, splitManifests, goStringLess }, { parseYaml }] = await Promise.all([import('../release/sort.js'), import('../encoding/yaml.js')]);
+  let sorted;
+  try {
+    sorted = sortManifests(files, (text) => parseYaml(text) as GoValue);
+  } catch (e) {
+    let raw = '';
+    for (const k of [...files.keys()].sort(goStringLess)) {
+      const c = files.get(k)!;
+      if (c.trim() === '') continue;
+      raw += framed(k, c);
+    }
+    throw hinted(e, raw.trim() + '\n');
+  }
+
+  // The manifest (renderResources).
+  let manifest = '';
+  const written = new Set<string>();
+  const outDir = o.outputDir ? nodePath.resolve(cwd, o.outputDir) : '';
+  const log = (s: string) => out(s);
+  if (o.includeCrds) {
+    for (const crd of chart.crdObjects()) {
+      const data = new TextDecoder().decode(crd.file.data);
+      if (outDir === '') manifest += framed(crd.filename, data);
+      else {
+        await writeToFile(outDir, crd.filename, data, written.has(crd.filename), log);
+        written.add(crd.filename);
+      }
+    }
+  }
+  const relDir = outDir === '' ? '' : o.useReleaseName ? `${outDir}/${name}` : outDir;
+  for (const m of sorted.manifests) {
+    if (outDir === '') manifest += framed(m.name, m.content);
+    else {
+      await writeToFile(relDir, m.name, m.content, written.has(m.name), log);
+      written.add(m.name);
+    }
+  }
+
+  // template.go: trimmed manifest, then hooks.
+  let manifests = manifest.trim() + '\n';
+  if (!o.disableHooks) {
+    const hookWritten = new Set<string>();
+    for (const h of sorted.hooks) {
+      if (o.skipTests && h.events.includes('test')) continue;
+      if (outDir === '') manifests += framed(h.path, h.manifest);
+      else {
+        try {
+          await fsp.stat(`${relDir}/${h.path}`);
+          hookWritten.add(h.path);
+        } catch {
+          /* new file */
+        }
+        await writeToFile(relDir, h.path, h.manifest, hookWritten.has(h.path), log);
+        hookWritten.add(h.path);
+      }
+    }
+  }
+
+  if (o.showOnly && o.showOnly.length > 0) {
+    const split = splitManifests(manifests);
+    const nameRe = /# Source: [^/]+\/(.+)/;
+    const toRender: string[] = [];
+    for (const raw of o.showOnly) {
+      const f = raw.replace(/\\/g, '/');
+      let missing = true;
+      for (const m of split) {
+        const sm = nameRe.exec(m);
+        if (!sm) continue;
+        if (!(await showOnlyMatch(f, sm[1]!))) continue;
+        toRender.push(m);
+        missing = false;
+      }
+      if (missing) throw new TemplateError(`could not find template ${raw} in chart`);
+    }
+    return toRender.map((m) => `---\n${m}\n`).join('');
+  }
+  return manifests;
+}
+
+/** Renders --name-template with the template engine (no data). */
+async function renderNameTemplate(text: string): Promise<string> {
+  const { Engine } = await import('../engine/render.js');
+  const engine = await Engine.create();
+  return engine.renderString('name-template', text, null);
+}

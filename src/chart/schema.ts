@@ -1,0 +1,233 @@
+/**
+ * values.schema.json validation like Helm 4 (JSON Schema via ajv), with error text shaped like
+ * Helm's (santhosh-tekuri/jsonschema): `- at '/path': message`, nested failures grouped under
+ * `validation failed`. Ajv is loaded only when a chart has a schema.
+ */
+import type { GoMap, GoValue } from '../engine/types.js';
+import { isGoMap } from '../engine/types.js';
+import type { Chart } from './chart.js';
+
+interface AjvError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+
+const cache = new Map<string, Validator>();
+
+function toJsonData(v: GoValue): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (Array.isArray(v)) return v.map(toJsonData);
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (isGoMap(v)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) out[k] = toJsonData(v[k]);
+    return out;
+  }
+  return v;
+}
+
+async function compile(schemaText: string): Promise<Validator> {
+  const hit = cache.get(schemaText);
+  if (hit) return hit;
+  let schema: Record<string, unknown>;
+  try {
+    schema = JSON.parse(schemaText) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`invalid JSON in values.schema.json: ${(e as Error).message}`);
+  }
+  const draft = typeof schema.$schema === 'string' ? schema.$schema : '';
+  let AjvClass: new (opts: object) => { compile: (s: object) => Validator; addFormat?: unknown };
+  if (draft.includes('2020-12')) AjvClass = (await import('ajv/dist/2020.js')).default as never;
+  else if (draft.includes('2019-09')) AjvClass = (await import('ajv/dist/2019.js')).default as never;
+  else AjvClass = (await import('ajv')).default as never;
+  const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: true, allowUnionTypes: true, logger: false });
+  const addFormats = (await import('ajv-formats')).default as unknown as (a: unknown) => void;
+  addFormats(ajv);
+  const local = { ...schema };
+  if (typeof local.$schema === 'string' && !/draft-0[4-7]|2019-09|2020-12/.test(local.$schema)) delete local.$schema;
+  if (typeof local.$schema === 'string' && /draft-0[46]/.test(local.$schema)) delete local.$schema;
+  let v: Validator;
+  try {
+    v = ajv.compile(local);
+  } catch (e) {
+    throw new Error(`values.schema.json is not a valid JSON Schema: ${(e as Error).message}`);
+  }
+  cache.set(schemaText, v);
+  return v;
+}
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return 'number';
+  if (typeof v === 'object') return 'object';
+  return typeof v;
+}
+
+function quoteList(xs: unknown[]): string {
+  return xs.map((x) => (typeof x === 'string' ? `'${x}'` : JSON.stringify(x))).join(', ');
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  let cur = data;
+  for (const part of pointer.split('/').slice(1)) {
+    const k = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur && typeof cur === 'object') cur = (cur as Record<string, unknown>)[k];
+    else return undefined;
+  }
+  return cur;
+}
+
+function describe(e: AjvError, data: unknown): string {
+  const p = e.params;
+  const val = valueAt(data, e.instancePath);
+  switch (e.keyword) {
+    case 'required':
+      return `missing property '${String(p.missingProperty)}'`;
+    case 'type':
+      return `got ${jsonType(val)}, want ${String(p.type).split(',').join(' or ')}`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+    case 'minLength':
+    case 'maxLength':
+    case 'minItems':
+    case 'maxItems':
+    case 'minProperties':
+    case 'maxProperties': {
+      const got = e.keyword.endsWith('Length') ? [...String(val)].length : e.keyword.endsWith('Items') ? (val as unknown[]).length : e.keyword.endsWith('Properties') ? Object.keys(val as object).length : val;
+      return `${e.keyword}: got ${String(got)}, want ${String(p.limit)}`;
+    }
+    case 'multipleOf':
+      return `${String(val)} not multipleOf ${String(p.multipleOf)}`;
+    case 'pattern':
+      return `'${String(val)}' does not match pattern '${String(p.pattern)}'`;
+    case 'format':
+      return `'${String(val)}' is not valid '${String(p.format)}'`;
+    case 'additionalProperties':
+      return `additional properties '${String(p.additionalProperty)}' not allowed`;
+    case 'enum':
+      return `value must be one of ${quoteList((p.allowedValues as unknown[]) ?? [])}`;
+    case 'const':
+      return `value must be ${quoteList([p.allowedValue])}`;
+    case 'uniqueItems':
+      return `items at ${String(p.j)} and ${String(p.i)} are equal`;
+    case 'anyOf':
+      return 'anyOf failed';
+    case 'oneOf':
+      return Array.isArray(p.passingSchemas) ? `oneOf failed, subschemas ${(p.passingSchemas as number[]).join(', ')} matched` : 'oneOf failed, none matched';
+    case 'not':
+      return "'not' failed";
+    case 'if':
+      return `if-${String(p.failingKeyword)} failed`;
+    case 'dependencies':
+    case 'dependentRequired':
+      return `properties ${quoteList([p.missingProperty])} required, if '${String(p.property)}' exists`;
+    case 'propertyNames':
+      return `invalid propertyName '${String(p.propertyName)}'`;
+    case 'false schema':
+      return 'false schema';
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+
+/** Keyword order of the reference validator (object checks, then children, then additional…). */
+function rank(e: AjvError): number {
+  const order = ['type', 'enum', 'const', 'format', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minProperties', 'maxProperties', 'required', 'dependentRequired', 'dependencies'];
+  const i = order.indexOf(e.keyword);
+  if (i >= 0) return i;
+  if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') return 200;
+  return 150;
+}
+
+interface Node {
+  path: string;
+  own: AjvError[];
+  children: Map<string, Node>;
+}
+
+function leafCount(n: Node): number {
+  let c = n.own.length;
+  for (const ch of n.children.values()) c += leafCount(ch);
+  return c;
+}
+
+function render(n: Node, data: unknown, indent: string, out: string[]): void {
+  // Entries: own errors ranked, children between "before" and "after" keywords.
+  const before = n.own.filter((e) => rank(e) < 100).sort((a, b) => rank(a) - rank(b));
+  const after = n.own.filter((e) => rank(e) >= 100).sort((a, b) => rank(a) - rank(b));
+  const emit = (e: AjvError) => out.push(`${indent}- at '${e.instancePath}': ${describe(e, data)}`);
+  before.forEach(emit);
+  for (const key of [...n.children.keys()].sort()) {
+    const ch = n.children.get(key)!;
+    if (leafCount(ch) === 1) {
+      const only = findOnly(ch);
+      emit(only);
+    } else {
+      out.push(`${indent}- at '${ch.path}': validation failed`);
+      render(ch, data, indent + '  ', out);
+    }
+  }
+  after.forEach(emit);
+}
+
+function findOnly(n: Node): AjvError {
+  if (n.own.length > 0) return n.own[0]!;
+  for (const ch of n.children.values()) if (leafCount(ch) > 0) return findOnly(ch);
+  throw new Error('unreachable');
+}
+
+/** Errors of one schema as Helm prints them (without the chart header), or '' when valid. */
+export async function validateAgainstSingleSchema(values: GoMap, schemaBytes: Uint8Array): Promise<string> {
+  const v = await compile(new TextDecoder().decode(schemaBytes));
+  const data = toJsonData(values);
+  if (v(data)) return '';
+  const errs = (v.errors ?? []).filter((e) => !['anyOf', 'oneOf', 'allOf', 'if', 'then', 'else'].includes(e.keyword) || true);
+  // Drop the combinator wrapper errors ajv adds when sub-errors are present at the same path.
+  const root: Node = { path: '', own: [], children: new Map() };
+  for (const e of errs) {
+    let path = e.instancePath;
+    if (e.keyword === 'required' || e.keyword === 'additionalProperties') path = e.instancePath;
+    const parts = path === '' ? [] : path.split('/').slice(1);
+    let node = root;
+    let cur = '';
+    for (const p of parts) {
+      cur += '/' + p;
+      let ch = node.children.get(p);
+      if (!ch) {
+        ch = { path: cur, own: [], children: new Map() };
+        node.children.set(p, ch);
+      }
+      node = ch;
+    }
+    node.own.push(e);
+  }
+  const out: string[] = [];
+  render(root, data, '', out);
+  return out.join('\n') + '\n';
+}
+
+/** Helm's ValidateAgainstSchema over a chart and its subcharts. Returns '' when valid. */
+export async function validateAgainstSchema(chart: Chart, values: GoMap): Promise<string> {
+  let sb = '';
+  if (chart.schema) {
+    const err = await validateAgainstSingleSchema(values, chart.schema);
+    if (err !== '') sb += `${chart.name()}:\n${err}`;
+  }
+  for (const sub of chart.dependencies()) {
+    const sv = values[sub.name()];
+    if (!isGoMap(sv)) {
+      sb += `${sub.name()}:\ninvalid type for values: expected object (map), got ${sv === undefined || sv === null ? '<nil>' : Array.isArray(sv) ? '[]interface {}' : typeof sv}\n`;
+      continue;
+    }
+    sb += await validateAgainstSchema(sub, sv);
+  }
+  return sb;
+}

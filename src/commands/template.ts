@@ -1,0 +1,81 @@
+import { Args, Flags } from '@oclif/core';
+import { RelCommand, commonFlags } from '../cli/base.js';
+
+export default class Template extends RelCommand {
+  static override description =
+    'Render a chart locally and print the manifests, exactly like `helm template` (Go templates and .hbs Handlebars templates).';
+  static override examples = [
+    '<%= config.bin %> template my-release ./mychart',
+    '<%= config.bin %> template ./mychart-1.0.0.tgz -f prod.yaml --set image.tag=v2',
+    '<%= config.bin %> template web ./chart -s templates/deployment.yaml --kube-version 1.30.0',
+  ];
+  static override strict = false;
+  static override args = {
+    name: Args.string({ description: 'release name (default "release-name"); omit to pass only CHART' }),
+    chart: Args.string({ description: 'chart directory or packaged .tgz' }),
+  };
+  static override flags = {
+    ...commonFlags,
+    values: Flags.string({ char: 'f', description: 'Values file (repeatable; later files win).', multiple: true, delimiter: ',' }),
+    set: Flags.string({ description: 'Set values on the command line (a.b=x,c=y; repeatable).', multiple: true }),
+    'set-string': Flags.string({ description: 'Set STRING values on the command line (repeatable).', multiple: true }),
+    'set-file': Flags.string({ description: 'Set values from files (key=path; repeatable).', multiple: true }),
+    'set-json': Flags.string({ description: 'Set JSON values on the command line (key=json; repeatable).', multiple: true }),
+    'set-literal': Flags.string({ description: 'Set a literal STRING value (repeatable).', multiple: true }),
+    namespace: Flags.string({ char: 'n', description: 'Namespace for the release (default "default").', env: 'HELM_NAMESPACE' }),
+    'kube-version': Flags.string({ description: 'Kubernetes version used for Capabilities.KubeVersion (default v1.35.0).' }),
+    'api-versions': Flags.string({ char: 'a', description: 'Extra Kubernetes API versions for Capabilities.APIVersions (repeatable, comma-separated).', multiple: true, delimiter: ',' }),
+    'include-crds': Flags.boolean({ description: 'Include CRDs from crds/ in the output.', default: false }),
+    'skip-crds': Flags.boolean({ description: 'Accepted for helm compatibility (CRDs are only output with --include-crds).', default: false }),
+    'skip-tests': Flags.boolean({ description: 'Leave out test hooks.', default: false }),
+    'no-hooks': Flags.boolean({ description: 'Leave out hooks.', default: false }),
+    'show-only': Flags.string({ char: 's', description: 'Only show manifests rendered from these templates (glob, repeatable).', multiple: true }),
+    'output-dir': Flags.string({ description: 'Write each template to a file under this directory instead of stdout.' }),
+    'release-name': Flags.boolean({ description: 'With --output-dir, put files under a directory named after the release.', default: false }),
+    'is-upgrade': Flags.boolean({ description: 'Set .Release.IsUpgrade instead of .Release.IsInstall.', default: false }),
+    'name-template': Flags.string({ description: 'Template for the release name.' }),
+    'generate-name': Flags.boolean({ char: 'g', description: 'Generate the release name (helm template keeps "release-name").', default: false }),
+    'skip-schema-validation': Flags.boolean({ description: 'Do not validate values against values.schema.json.', default: false }),
+  };
+
+  async run(): Promise<void> {
+    const { argv, flags } = await this.parse(Template);
+    const args = argv as string[];
+    const fail = (msg: string): void => {
+      process.stderr.write(`Error: ${msg}\n`);
+      process.exitCode = 1;
+    };
+    if (args.length === 0) return fail('"rel template" requires at least 1 argument\n\nUsage:  rel template [NAME] [CHART] [flags]');
+    if (args.length > 2) return fail(`expected at most two arguments, unexpected arguments: ${args.slice(2).join(', ')}`);
+    const [releaseName, chart] = args.length === 2 ? [args[0], args[1]!] : [undefined, args[0]!];
+    const { runTemplate } = await import('../actions/template.js');
+    const res = await runTemplate({
+      releaseName,
+      chart,
+      namespace: flags.namespace,
+      valueFiles: flags.values,
+      set: flags.set,
+      setString: flags['set-string'],
+      setFile: flags['set-file'],
+      setJson: flags['set-json'],
+      setLiteral: flags['set-literal'],
+      kubeVersion: flags['kube-version'],
+      apiVersions: flags['api-versions'],
+      includeCrds: flags['include-crds'],
+      skipCrds: flags['skip-crds'],
+      skipTests: flags['skip-tests'],
+      disableHooks: flags['no-hooks'],
+      showOnly: flags['show-only'],
+      outputDir: flags['output-dir'],
+      useReleaseName: flags['release-name'],
+      isUpgrade: flags['is-upgrade'],
+      nameTemplate: flags['name-template'],
+      generateName: flags['generate-name'],
+      skipSchemaValidation: flags['skip-schema-validation'],
+      debug: flags.debug,
+    });
+    if (res.stderr) process.stderr.write(res.stderr);
+    if (res.stdout) process.stdout.write(res.stdout);
+    if (res.error) fail(res.error.message);
+  }
+}
