@@ -5,3 +5,4 @@ export * from './wait.js';
 export { parseDuration, formatDuration, humanDuration, DurationError } from './duration.js';
 export { loadWindows, parseWindows, WindowConfigError, type LoadedWindows, type LoadOptions } from './config.js';
 export { explainBlocked, fmtTime, evaluationJson } from './cli.js';
+export * from './enforce.js';
