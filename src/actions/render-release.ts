@@ -1,0 +1,154 @@
+/**
+ * Renders a chart for a release revision (install/upgrade), the way helm's action package does
+ * before it applies: values → dependencies → coalesce → schema → render → sort into manifest and
+ * hooks; NOTES.txt of the top chart; CRDs from crds/ folders. The same pieces as `rel template`
+ * (src/actions/template.ts), with the cluster's capabilities and lookup.
+ */
+import * as childProcess from 'node:child_process';
+import * as nodePath from 'node:path';
+import { UserError } from '../cli/errors.js';
+import type { GoMap, GoValue } from '../engine/types.js';
+import { newMap } from '../engine/types.js';
+import type { Kube } from '../kube/client.js';
+import type { Rendered } from '../release/operations.js';
+import { chartToJSON } from '../storage/chart-json.js';
+import type { HookJSON } from '../storage/release.js';
+import { type TemplateOptions, collectValues, validateReleaseName } from './template.js';
+
+export interface RenderReleaseInput {
+  releaseName: string;
+  namespace: string;
+  chart: string;
+  values: Pick<TemplateOptions, 'valueFiles' | 'set' | 'setString' | 'setFile' | 'setJson' | 'setLiteral'>;
+  revision: number;
+  isInstall: boolean;
+  isUpgrade: boolean;
+  /** Cluster for capabilities; undefined renders with helm's defaults. */
+  kube?: Kube;
+  /** Values to use instead of collecting them (rollback/resume). */
+  config?: GoMap;
+  cwd?: string;
+}
+
+export async function renderRelease(input: RenderReleaseInput): Promise<Rendered & { chartName: string }> {
+  try {
+    validateReleaseName(input.releaseName);
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+  const cwd = input.cwd ?? process.cwd();
+  const [{ loadChart }, { processDependencies }, { coalesceValues }, { makeCapabilities }] = await Promise.all([
+    import('../chart/loader.js'),
+    import('../chart/dependencies.js'),
+    import('../chart/coalesce.js'),
+    import('../engine/capabilities.js'),
+  ]);
+  const warnings: string[] = [];
+  let chart;
+  try {
+    chart = await loadChart(nodePath.resolve(cwd, input.chart), { warn: (m: string) => warnings.push(m) });
+  } catch (e) {
+    throw new UserError(`cannot load chart ${input.chart}: ${(e as Error).message}`);
+  }
+  const type = chart.metadata.Type;
+  if (type !== '' && type !== 'application') throw new UserError(`${type} charts are not installable`);
+  const config = input.config ?? (await collectValues({ chart: input.chart, ...input.values, cwd }));
+  let kubeVersion: string | undefined;
+  let apiVersions: string[] = [];
+  if (input.kube) ({ kubeVersion, apiVersions } = await clusterCapabilities(input.kube));
+  const caps = makeCapabilities({ kubeVersion, apiVersions });
+  processDependencies(chart, config, () => {});
+  const release = newMap();
+  release.Name = input.releaseName;
+  release.Namespace = input.namespace;
+  release.IsUpgrade = input.isUpgrade;
+  release.IsInstall = input.isInstall;
+  release.Revision = BigInt(input.revision);
+  release.Service = 'Helm';
+  const coalesced = coalesceValues(chart, config);
+  const { validateAgainstSchema } = await import('../chart/schema.js');
+  const schemaErr = await validateAgainstSchema(chart, coalesced);
+  if (schemaErr !== '') throw new UserError(`values don't meet the specifications of the schema(s) in the following chart(s):\n${schemaErr}`);
+  const top = newMap();
+  top.Values = coalesced;
+  top.Release = release;
+  top.Capabilities = caps;
+
+  const { Engine } = await import('../engine/render.js');
+  const engine = await Engine.create({ lookup: input.kube ? lookupVia(input.kube) : undefined });
+  await engine.prepareFor(chart);
+  let files: Map<string, string>;
+  try {
+    files = await engine.render(chart, top);
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+  const notesKey = `${chart.name()}/templates/NOTES.txt`;
+  const notes = files.get(notesKey) ?? '';
+  for (const k of [...files.keys()]) if (k.endsWith('NOTES.txt')) files.delete(k);
+  const [{ sortManifests }, { parseYaml }] = await Promise.all([import('../release/sort.js'), import('../encoding/yaml.js')]);
+  let sorted;
+  try {
+    sorted = sortManifests(files, (text) => parseYaml(text) as GoValue);
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+  let manifest = '';
+  for (const m of sorted.manifests) manifest += `---\n# Source: ${m.name}\n${m.content}\n`;
+  const hooks: HookJSON[] = sorted.hooks.map((h) => ({
+    name: h.name,
+    kind: h.kind,
+    path: h.path,
+    manifest: h.manifest,
+    events: h.events,
+    last_run: { phase: '' },
+    weight: h.weight,
+    delete_policies: h.deletePolicies.length ? h.deletePolicies : undefined,
+    output_log_policies: h.outputLogPolicies.length ? h.outputLogPolicies : undefined,
+  }));
+  const crds = chart.crdObjects().map((c) => ({ filename: c.filename, text: new TextDecoder().decode(c.file.data) }));
+  return {
+    manifest,
+    hooks,
+    notes: notes.trim(),
+    crds,
+    chart: chartToJSON(chart),
+    config: JSON.parse(JSON.stringify(config, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))) as Record<string, unknown>,
+    chartName: chart.name(),
+  };
+}
+
+/** Kubernetes version and served group/versions, for .Capabilities. */
+async function clusterCapabilities(kube: Kube): Promise<{ kubeVersion?: string; apiVersions: string[] }> {
+  const k8s = await import('@kubernetes/client-node');
+  try {
+    const v = await kube.config.makeApiClient(k8s.VersionApi).getCode();
+    const apis = await kube.config.makeApiClient(k8s.ApisApi).getAPIVersions();
+    const apiVersions = ['v1'];
+    for (const g of apis.groups ?? []) for (const ver of g.versions ?? []) apiVersions.push(ver.groupVersion);
+    kube.requests += 2;
+    return { kubeVersion: v.gitVersion, apiVersions };
+  } catch {
+    return { apiVersions: [] };
+  }
+}
+
+/**
+ * `lookup` in templates reads the cluster. Template functions are synchronous (as in Go), so the
+ * read runs in a child process and this waits for it; each call is one GET/LIST.
+ */
+function lookupVia(kube: Kube): (apiVersion: string, kind: string, namespace: string, name: string) => GoMap {
+  return (apiVersion, kind, namespace, name) => {
+    const { execFileSync } = childProcess;
+    const script = new URL('../kube/lookup-child.js', import.meta.url);
+    const out = execFileSync(process.execPath, [script.pathname], {
+      input: JSON.stringify({ kubeconfig: kube.config.exportConfig(), apiVersion, kind, namespace, name }),
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    kube.requests++;
+    const res = JSON.parse(out) as { ok: boolean; value?: unknown; error?: string };
+    if (!res.ok) throw new Error(`lookup ${kind} ${name}: ${res.error}`);
+    return (res.value ?? newMap()) as GoMap;
+  };
+}
