@@ -457,6 +457,8 @@ class Printer {
   wid = 0;
   prec = 0;
   erroring = false;
+  /** Print a top-level pointer-to-struct as the struct itself (text/template's printableValue). */
+  derefTop = false;
   arg: GoValue | undefined = undefined;
   argIsInvalid = false;
 
@@ -922,10 +924,11 @@ class Printer {
         this.fmtPointer(v, verb);
         return;
       }
+      const amp = ptr && !(depth === 0 && this.derefTop);
       if (this.sharpV) {
-        this.buf += (ptr ? '&' + v.goTypeName.slice(1) : v.goTypeName) + '{';
+        this.buf += (amp ? '&' + v.goTypeName.slice(1) : ptr ? v.goTypeName.slice(1) : v.goTypeName) + '{';
       } else {
-        this.buf += ptr ? '&{' : '{';
+        this.buf += amp ? '&{' : '{';
       }
       const fields = structFields(v);
       for (let i = 0; i < fields.length; i++) {
@@ -1199,7 +1202,21 @@ export function sprintln(...args: GoValue[]): string {
   return out + '\n';
 }
 
-/** The %v formatting of one value (what `{{ . }}` and fmt.Sprint print). */
+/**
+ * How text/template prints a value: like %v, except that a pointer to a struct is
+ * printed as the struct (`{...}` rather than `&{...}`), as Go's printableValue indirects it.
+ */
+export function formatTemplateValue(v: GoValue): string {
+  if (v instanceof GoStruct) {
+    const p = new Printer();
+    p.derefTop = true;
+    p.printArg(v, 'v');
+    return p.buf;
+  }
+  return formatValue(v);
+}
+
+/** The %v formatting of one value (what fmt.Sprint prints). */
 export function formatValue(v: GoValue): string {
   switch (typeof v) {
     case 'string':

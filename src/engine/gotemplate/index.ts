@@ -1,0 +1,193 @@
+/**
+ * Go's text/template in TypeScript: a set of associated templates sharing definitions,
+ * functions and options, with Go's parse and execution semantics and error messages.
+ *
+ *   const t = new Template('mychart/templates/a.yaml').funcs(fm).option('missingkey=zero');
+ *   t.parse(text);
+ *   const out = t.execute(data);
+ */
+import { FuncMap, FuncSpec, GoValue } from '../types.js';
+import { quote } from '../gofmt.js';
+import { BUILTINS } from './builtins.js';
+import { Exec, ExecEnv, MissingKey, TemplateError } from './exec.js';
+import { isEmptyTree, Tree } from './node.js';
+import { ParseError, parse } from './parse.js';
+
+export { TemplateError, MissingKey };
+export type { MethodSpecs } from './exec.js';
+export { truth as isTrue } from './builtins.js';
+
+class Common implements ExecEnv {
+  tmpl = new Map<string, Template>();
+  funcMap = new Map<string, FuncSpec>();
+  missingKey = MissingKey.Invalid;
+  maxOutputBytes = Infinity;
+
+  lookupTree(name: string): Tree | null | undefined {
+    const t = this.tmpl.get(name);
+    if (t === undefined) return undefined;
+    return t.tree;
+  }
+
+  func(name: string): FuncSpec | undefined {
+    return this.funcMap.get(name);
+  }
+}
+
+export interface TemplateOptions {
+  /** Fail when the output of one execution grows past this many characters. */
+  maxOutputBytes?: number;
+}
+
+export class Template {
+  /** @internal */ common: Common;
+  /** @internal */ tree: Tree | null = null;
+  private leftDelim = '';
+  private rightDelim = '';
+
+  constructor(
+    readonly name: string,
+    common?: Common,
+  ) {
+    this.common = common ?? new Common();
+  }
+
+  /** Adds functions to the set (like Go's Funcs). Functions must exist before parse. */
+  funcs(map: FuncMap): this {
+    for (const [k, v] of Object.entries(map)) {
+      if (!/^[\p{L}_][\p{L}\p{Nd}_]*$/u.test(k)) throw new Error(`function name ${quote(k)} is not a valid identifier`);
+      this.common.funcMap.set(k, v);
+    }
+    return this;
+  }
+
+  /** Go's Option: 'missingkey=default' | 'missingkey=invalid' | 'missingkey=zero' | 'missingkey=error'. */
+  option(...opts: string[]): this {
+    for (const opt of opts) {
+      const eq = opt.indexOf('=');
+      if (eq < 0 || opt.slice(0, eq) !== 'missingkey') throw new Error('unrecognized option: ' + opt);
+      switch (opt.slice(eq + 1)) {
+        case 'default':
+        case 'invalid':
+          this.common.missingKey = MissingKey.Invalid;
+          break;
+        case 'zero':
+          this.common.missingKey = MissingKey.Zero;
+          break;
+        case 'error':
+          this.common.missingKey = MissingKey.Error;
+          break;
+        default:
+          throw new Error('unrecognized option: ' + opt);
+      }
+    }
+    return this;
+  }
+
+  /** Limits (and other execution options) shared by the whole set. */
+  setOptions(opts: TemplateOptions): this {
+    if (opts.maxOutputBytes !== undefined) this.common.maxOutputBytes = opts.maxOutputBytes;
+    return this;
+  }
+
+  delims(left: string, right: string): this {
+    this.leftDelim = left;
+    this.rightDelim = right;
+    return this;
+  }
+
+  /** A new template associated with this one (shares definitions, functions and options). */
+  new(name: string): Template {
+    const nt = new Template(name, this.common);
+    nt.leftDelim = this.leftDelim;
+    nt.rightDelim = this.rightDelim;
+    return nt;
+  }
+
+  /** Parses text as the body of this template; `{{define}}`s are added to the set. Throws TemplateError. */
+  parse(text: string): this {
+    const common = this.common;
+    let trees: Map<string, Tree>;
+    try {
+      trees = parse(this.name, text, {
+        leftDelim: this.leftDelim,
+        rightDelim: this.rightDelim,
+        hasFunction: (n) => common.funcMap.has(n) || BUILTINS.has(n),
+        hasFunctionUser: (n) => common.funcMap.has(n),
+      });
+    } catch (e) {
+      if (e instanceof ParseError) {
+        throw new TemplateError(e.message, 'parse', this.name, { name: e.templateName, line: e.line, col: 0 });
+      }
+      throw e;
+    }
+    for (const [name, tree] of trees) this.addParseTree(name, tree);
+    return this;
+  }
+
+  private addParseTree(name: string, tree: Tree): void {
+    const nt = name === this.name ? this : this.new(name);
+    if (this.associate(nt, tree) || nt.tree === null) nt.tree = tree;
+  }
+
+  private associate(nt: Template, tree: Tree): boolean {
+    const old = this.common.tmpl.get(nt.name);
+    if (old !== undefined && isEmptyTree(tree.root) && old.tree !== null) return false;
+    this.common.tmpl.set(nt.name, nt);
+    return true;
+  }
+
+  lookup(name: string): Template | undefined {
+    return this.common.tmpl.get(name);
+  }
+
+  templates(): Template[] {
+    return [...this.common.tmpl.values()];
+  }
+
+  /** "; defined templates are: "a", "b"" (sorted), or "" when there are none. */
+  definedTemplates(): string {
+    const names = [...this.common.tmpl.values()].filter((t) => t.tree !== null && t.tree.root !== null).map((t) => t.name);
+    if (names.length === 0) return '';
+    names.sort();
+    return '; defined templates are: ' + names.map((n) => quote(n)).join(', ');
+  }
+
+  /** A copy of the whole set; parsing into the copy does not affect this set. */
+  clone(): Template {
+    const c = new Common();
+    c.funcMap = new Map(this.common.funcMap);
+    c.missingKey = this.common.missingKey;
+    c.maxOutputBytes = this.common.maxOutputBytes;
+    let self: Template | undefined;
+    for (const [k, t] of this.common.tmpl) {
+      const nt = new Template(t.name, c);
+      nt.tree = t.tree;
+      nt.leftDelim = t.leftDelim;
+      nt.rightDelim = t.rightDelim;
+      c.tmpl.set(k, nt);
+      if (t === this) self = nt;
+    }
+    if (self === undefined) {
+      self = new Template(this.name, c);
+      self.tree = this.tree;
+      self.leftDelim = this.leftDelim;
+      self.rightDelim = this.rightDelim;
+    }
+    return self;
+  }
+
+  /** Executes this template with `data` as dot; returns the output. Throws TemplateError. */
+  execute(data: GoValue): string {
+    return new Exec(this.common, this.name).run(this.tree, data);
+  }
+
+  /** Executes the associated template `name`. */
+  executeTemplate(name: string, data: GoValue): string {
+    const t = this.lookup(name);
+    if (t === undefined) {
+      throw new TemplateError(`template: no template ${quote(name)} associated with template ${quote(this.name)}`, 'exec', this.name);
+    }
+    return t.execute(data);
+  }
+}
