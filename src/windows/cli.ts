@@ -160,3 +160,9 @@ export const EXIT_USAGE = 2;
 export function localizeTimes(text: string, tz: string): string {
   return text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g, (iso) => fmtTime(new Date(iso), tz));
 }
+
+/** A hint for people who forgot --env while environments define their own windows (undefined when none). */
+export function envHint(env: string | undefined, envsWithWindows: string[]): string | undefined {
+  if (env !== undefined || envsWithWindows.length === 0) return undefined;
+  return `only the top-level windows apply without --env; ${envsWithWindows.join(', ')} ${envsWithWindows.length === 1 ? 'defines' : 'define'} more: pass --env ${envsWithWindows[0]}`;
+}

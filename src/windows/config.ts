@@ -36,6 +36,8 @@ export interface LoadedWindows {
   env?: string;
   /** Which sections contributed, e.g. ["windows", "environments.prod.windows"]. */
   sources: string[];
+  /** Environments that define their own windows (to hint at --env when it was not given). */
+  envsWithWindows: string[];
 }
 
 export interface LoadOptions {
@@ -125,7 +127,12 @@ export function parseWindows(text: string, opts: { fileName: string; env?: strin
       sources.push(`environments.${opts.env}.windows`);
     }
   }
-  const out: LoadedWindows = { spec, file: opts.absFile ?? opts.fileName, sources };
+  const envsWithWindows = plain(root.environments)
+    ? Object.entries(root.environments)
+        .filter(([, v]) => plain(v) && v.windows !== undefined && v.windows !== null)
+        .map(([k]) => k)
+    : [];
+  const out: LoadedWindows = { spec, file: opts.absFile ?? opts.fileName, sources, envsWithWindows };
   if (opts.env !== undefined) out.env = opts.env;
   return out;
 }

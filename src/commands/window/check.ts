@@ -1,5 +1,5 @@
 import { Command, Flags } from '@oclif/core';
-import { CliInputError, EXIT_USAGE, checkTz, evaluationJson, explainBlocked, fmtTime, localizeTimes, parseAt, render, windowFlags } from '../../windows/cli.js';
+import { CliInputError, EXIT_USAGE, checkTz, envHint, evaluationJson, explainBlocked, fmtTime, localizeTimes, parseAt, render, windowFlags } from '../../windows/cli.js';
 import { WindowConfigError, loadWindows } from '../../windows/config.js';
 import { EXIT_OUTSIDE_WINDOW, type Operation, checkOperation } from '../../windows/wait.js';
 
@@ -38,6 +38,8 @@ Rollbacks are allowed outside windows unless policy.rollback is "window".`;
       if (e instanceof WindowConfigError) this.error(e.message, { exit: 1 });
       throw e;
     }
+    const hint = envHint(flags.env, loaded.envsWithWindows);
+    if (hint) this.warn(hint);
     const ev = checkOperation(loaded.spec, flags.op as Operation, at);
     if (flags.output !== 'table') {
       this.log(render(flags.output, { ...evaluationJson(ev), operation: flags.op, env: flags.env ?? null, exitCode: ev.allowed ? 0 : EXIT_OUTSIDE_WINDOW }));

@@ -4,6 +4,7 @@ import {
   CliInputError,
   EXIT_USAGE,
   checkTz,
+  envHint,
   fmtRange,
   fmtTime,
   occurrenceJson,
@@ -48,6 +49,8 @@ export default class WindowList extends Command {
       if (e instanceof WindowConfigError) this.error(e.message, { exit: 1 });
       throw e;
     }
+    const hint = envHint(flags.env, loaded.envsWithWindows);
+    if (hint) this.warn(hint);
     const spec = loaded.spec;
     const to = new Date(at.getTime() + flags.days * 86_400_000);
     const occurrences = windowsBetween(spec, at, to);

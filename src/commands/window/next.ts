@@ -1,5 +1,5 @@
 import { Command, Flags } from '@oclif/core';
-import { CliInputError, EXIT_USAGE, checkTz, explainBlocked, fmtRange, fmtTime, parseAt, periodJson, relative, render, windowFlags } from '../../windows/cli.js';
+import { CliInputError, EXIT_USAGE, checkTz, envHint, explainBlocked, fmtRange, fmtTime, parseAt, periodJson, relative, render, windowFlags } from '../../windows/cli.js';
 import { WindowConfigError, loadWindows } from '../../windows/config.js';
 import { type Period, evaluate, nextOpening } from '../../windows/engine.js';
 
@@ -35,6 +35,8 @@ export default class WindowNext extends Command {
       if (e instanceof WindowConfigError) this.error(e.message, { exit: 1 });
       throw e;
     }
+    const hint = envHint(flags.env, loaded.envsWithWindows);
+    if (hint) this.warn(hint);
     const spec = loaded.spec;
     const ev = evaluate(spec, at);
     const upcoming: Period[] = [];

@@ -95,6 +95,11 @@ describe('rel window check', () => {
     expect((await run(WindowCheck, ['--file', file, '--env', 'dev', '--at', '2026-12-24T12:00:00Z'])).code).toBe(4);
     expect((await run(WindowCheck, ['--file', file, '--env', 'dev', '--at', '2026-12-19T12:00:00Z'])).code).toBe(0);
   });
+  it('hints at --env when environments define their own windows', async () => {
+    const r = await run(WindowCheck, ['--file', file, '--at', '2026-01-07T12:00:00Z']);
+    expect(r.code).toBe(0);
+    expect(r.err.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' ')).toContain('only the top-level windows apply without --env; prod defines more: pass --env prod');
+  });
   it('rollbacks are allowed outside the window by default', async () => {
     const r = await run(WindowCheck, ['--file', file, '--env', 'prod', '--at', '2026-01-07T12:00:00Z', '--op', 'rollback']);
     expect(r.code).toBe(0);

@@ -61,6 +61,13 @@ describe('window occurrences across zones, DST, month and year ends', () => {
       want: ['2026-11-01T05:00:00Z/2026-11-01T05:10:00Z', '2026-11-01T05:30:00Z/2026-11-01T05:40:00Z'],
     },
     {
+      name: 'New York: a window spanning the fall-back hour lasts its real duration (ends 02:00 EST, not 03:00)',
+      spec: { allow: [{ schedule: '0 0 1 11 *', duration: '3h', timeZone: 'America/New_York' }] },
+      from: '2026-10-01T00:00:00Z',
+      to: '2026-11-05T00:00:00Z',
+      want: ['2026-11-01T04:00:00Z/2026-11-01T07:00:00Z'],
+    },
+    {
       name: 'Berlin spring forward (2026-03-29): 02:30 -> 03:00 CEST',
       spec: { allow: [{ schedule: '30 2 * * *', duration: '30m', timeZone: 'Europe/Berlin' }] },
       from: '2026-03-28T00:00:00Z',
