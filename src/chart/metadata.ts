@@ -265,7 +265,8 @@ export function parseSemver(v: string): semver.SemVer | null {
 export function metadataAsMap(md: Metadata, isRoot: boolean): GoMap {
   const m = newMap();
   m.APIVersion = md.APIVersion;
-  m.Annotations = md.Annotations === null ? null : Object.assign(newMap(), md.Annotations);
+  // helm's nil map prints as map[] and is empty; an empty map models that best (toJson gives {} instead of null).
+  m.Annotations = Object.assign(newMap(), md.Annotations ?? {});
   m.AppVersion = md.AppVersion;
   m.Condition = md.Condition;
   m.Dependencies = md.Dependencies.map((d) => {

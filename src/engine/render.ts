@@ -11,10 +11,12 @@ import { valuesTable } from '../chart/coalesce.js';
 import { fileText } from '../chart/loader.js';
 import { Files } from './files.js';
 import { GoError, isGoMap, newMap, type FuncMap, type FuncSpec, type GoMap, type GoValue } from './types.js';
+import { Template } from './gotemplate/index.js';
+import { allFuncs } from './funcs/index.js';
 
 /** The parts of rel's Go text/template (src/engine/gotemplate) the engine uses. */
 export interface GoTemplate {
-  name(): string;
+  readonly name: string;
   funcs(fm: FuncMap): GoTemplate;
   option(...opts: string[]): GoTemplate;
   'new'(name: string): GoTemplate;
@@ -29,18 +31,14 @@ interface GoTemplateModule {
   newTemplate(name: string): GoTemplate;
 }
 
-// Module paths kept in variables so the engine loads them lazily.
-const GOTEMPLATE_MODULE = './gotemplate/index.js';
-const FUNCS_MODULE = './funcs/index.js';
-
 async function loadTemplateModule(): Promise<GoTemplateModule> {
-  const m = (await import(GOTEMPLATE_MODULE)) as { Template: new (name: string) => GoTemplate };
-  return { newTemplate: (name) => new m.Template(name) };
+  return { newTemplate: (name) => new Template(name) as unknown as GoTemplate };
 }
 
+let funcsCache: FuncMap | null = null;
 async function loadFuncs(): Promise<FuncMap> {
-  const m = (await import(FUNCS_MODULE)) as { allFuncs: () => FuncMap };
-  return m.allFuncs();
+  funcsCache ??= allFuncs();
+  return funcsCache;
 }
 
 export const RECURSION_MAX = 1000;
@@ -137,17 +135,27 @@ const execErrFmt = /^template: (.+?): executing (.+?) at (.+?): (.+?)( template:
 const execErrFmtWithoutTemplate = /^template: (.+?): (.*?)( template:[\s\S]*)?$/s;
 const execErrNoTemplateAssociated = /^template: no template (.*) associated with template (.*)$/s;
 
-/** The chain of an error (Go's errors.Unwrap): follows `cause`. */
+/**
+ * The chain Go's errors.Unwrap would walk, rebuilt from the error text: an exec error wraps
+ * the error of a failing function call (`error calling NAME: ERR`), and `include` returns the
+ * inner template error unchanged; any other error ends the chain.
+ */
 function unwrapChain(err: unknown): string[] {
   const out: string[] = [];
-  let cur: unknown = err;
+  let cur: string | null = err instanceof Error ? err.message : String(err);
   let guard = 0;
-  while (cur !== undefined && cur !== null && guard++ < 100000) {
-    out.push(cur instanceof Error ? cur.message : String(cur));
-    cur = cur instanceof Error ? (cur as Error & { cause?: unknown }).cause : undefined;
+  while (cur !== null && guard++ < 100000) {
+    out.push(cur);
+    const m = execErrFmtFull.exec(cur);
+    if (!m) break;
+    const rest = m[1]!;
+    const call = /^error calling ([^:\s]+): ([\s\S]*)$/.exec(rest);
+    cur = call ? call[2]! : null;
   }
   return out;
 }
+
+const execErrFmtFull = /^template: .+?: executing .+? at <[\s\S]*?>: ([\s\S]*)$/;
 
 function traceableString(t: Traceable): string {
   let s = '';
@@ -263,26 +271,13 @@ export class Engine {
         try {
           return t.executeTemplate(name, data);
         } catch (e) {
-          throw this.asGoError(e);
+          if (e instanceof RangeError || (e as { fatal?: boolean }).fatal === true) throw e;
+          throw new GoError(msgOf(e));
         } finally {
           includedNames.set(name, (includedNames.get(name) ?? 1) - 1);
         }
       },
     };
-  }
-
-  private asGoError(e: unknown): Error {
-    if (e instanceof RangeError) {
-      return new GoError('rendering template failed: maximum nesting depth exceeded (the templates recurse too deeply)');
-    }
-    if (e instanceof GoError) return e;
-    if (e instanceof Error) {
-      // Keep the original error as the cause so the chain can be reworded like Go's errors.Unwrap.
-      const g = new GoError(e.message);
-      (g as Error & { cause?: unknown }).cause = e;
-      return wrapSame(e);
-    }
-    return new GoError(String(e));
   }
 
   private tplFun(parent: GoTemplate, includedNames: Map<string, number>): FuncSpec {
@@ -295,7 +290,7 @@ export class Engine {
         t.funcs({ include: this.includeFun(t, includedNames), tpl: this.tplFun(t, includedNames) });
         let nt: GoTemplate;
         try {
-          nt = t.new(parent.name()).parse(tpl);
+          nt = t.new(parent.name).parse(tpl);
         } catch (e) {
           throw chained(`cannot parse template ${goQuote(tpl)}: ${msgOf(e)}`, e);
         }
@@ -303,7 +298,7 @@ export class Engine {
         try {
           out = nt.execute(vals);
         } catch (e) {
-          if (e instanceof RangeError) throw this.asGoError(e);
+          if (e instanceof RangeError || (e as { fatal?: boolean }).fatal === true) throw e;
           throw chained(`error during tpl function execution for ${goQuote(tpl)}: ${msgOf(e)}`, e);
         }
         return out.replaceAll('<no value>', '');
@@ -391,6 +386,7 @@ export class Engine {
           out = t.executeTemplate(filename, r.vals);
         } catch (e) {
           if (e instanceof RangeError) throw new RenderError(`rendering template failed: ${filename}: the templates recurse too deeply`);
+          if ((e as { kind?: string }).kind === 'limit') throw new RenderError(msgOf(e));
           throw new RenderError(reformatExecError(e));
         }
       }
@@ -436,9 +432,3 @@ function chained(message: string, e: unknown): GoError {
   return g;
 }
 
-/** An error with the same text as `e` and `e` as its cause: Go's include returns the inner error as is. */
-function wrapSame(e: Error): GoError {
-  const g = new GoError(e.message);
-  (g as Error & { cause?: unknown }).cause = (e as Error & { cause?: unknown }).cause ?? e;
-  return g;
-}
