@@ -34,6 +34,8 @@ let previousCwd = '';
 beforeAll(async () => {
   previousCwd = process.cwd();
   process.chdir(fixturesDir);
+  // The goldens were made with TZ=UTC (dates without a zone are read in local time, as in helm).
+  process.env.TZ = 'UTC';
   // REL_CONFORMANCE_COMMAND=/abs/module.mjs runs another command class instead (used to check the
   // harness itself, e.g. with a wrapper around helm, which must score M/M).
   const override = process.env.REL_CONFORMANCE_COMMAND;
