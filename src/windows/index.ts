@@ -6,3 +6,4 @@ export { parseDuration, formatDuration, humanDuration, DurationError } from './d
 export { loadWindows, parseWindows, WindowConfigError, type LoadedWindows, type LoadOptions } from './config.js';
 export { explainBlocked, fmtTime, evaluationJson } from './cli.js';
 export * from './enforce.js';
+export { windowsJsonSchema } from './schema.js';
