@@ -13,7 +13,7 @@
  */
 import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, isPair, LineCounter } from 'yaml';
 import type { Node as YNode, Document as YDocument } from 'yaml';
-import { newMap, type GoValue } from '../engine/types.js';
+import { newMap, type GoMap, type GoValue } from '../engine/types.js';
 import { formatFloatG } from './gofloat.js';
 import { jsonNormalize, JsonMarshalError, type JNode } from './json.js';
 
@@ -299,7 +299,7 @@ class Decoder {
         }
         const k = this.decodeChild(keyNode, depth + 1);
         if (k.k === 'map' || k.k === 'seq') {
-          this.fail(`invalid map key: ${k.k === 'map' ? 'map[interface {}]interface {}{...}' : '[]interface {}{...}'}`, keyNode as never);
+          this.fail(`invalid map key: ${goSharpV(k)}`, keyNode as never);
         }
         const v = this.decodeChild(pair.value as YNode | null, depth + 1);
         out.entries.set(scalarKeyId(k), [k, v]);
@@ -359,6 +359,33 @@ function scalarKeyId(k: V2Value): string {
       return 's:' + k.v;
     default:
       return 'x:' + Math.random();
+  }
+}
+
+/** Go's %#v of a decoded go-yaml v2 value (for error messages). */
+function goSharpV(v: V2Value, nested = false): string {
+  switch (v.k) {
+    case 'null':
+      return nested ? 'interface {}(nil)' : '<nil>';
+    case 'str':
+    case 'timestamp':
+      return JSON.stringify(v.v);
+    case 'bool':
+      return String(v.v);
+    case 'int':
+      return String(v.v);
+    case 'float':
+      return formatFloatG(v.v);
+    case 'seq':
+      return '[]interface {}{' + v.items.map((x) => goSharpV(x, true)).join(', ') + '}';
+    case 'map':
+      return (
+        'map[interface {}]interface {}{' +
+        Array.from(v.entries.values())
+          .map(([k, x]) => goSharpV(k as V2Value, true) + ':' + goSharpV(x, true))
+          .join(', ') +
+        '}'
+      );
   }
 }
 
@@ -423,7 +450,7 @@ function toJsonValue(v: V2Value, depth: number): GoValue {
             key = k.v ? 'true' : 'false';
             break;
           default: {
-            const t = k.k === 'null' ? '<nil>' : k.k === 'map' ? 'map[interface {}]interface {}' : '[]interface {}';
+            const t = k.k === 'null' ? '%!s(<nil>)' : k.k === 'map' ? 'map[interface {}]interface {}' : '[]interface {}';
             throw new YamlError(
               `error converting YAML to JSON: unsupported map key of type: ${t}, key: ${goPrintScalar(k)}, value: ${goPrintScalar(val)}`,
             );
@@ -448,25 +475,132 @@ function floatKey(f: number): string {
 // Syntax errors: map the `yaml` package's errors to go-yaml's wording where they correspond.
 // ---------------------------------------------------------------------------------------------
 
-function goYamlMessage(code: string, msg: string): string {
-  switch (code) {
+type YamlLibError = YDocument.Parsed['errors'][number];
+
+/** 0-based line of a character offset. */
+function lineAt(text: string, offset: number): number {
+  let n = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+function lineStart(text: string, offset: number): number {
+  const i = text.lastIndexOf('\n', offset - 1);
+  return i + 1;
+}
+
+/** Indentation (spaces) of the line containing offset. */
+function indentOfLine(text: string, offset: number): number {
+  let i = lineStart(text, offset);
+  let n = 0;
+  while (text[i] === ' ') i++, n++;
+  return n;
+}
+
+/** go-yaml's "line N: " prefix for a scanner error (problem line is 0-based, printed +1). */
+function scannerWhere(line0: number): string {
+  return line0 !== 0 ? `line ${line0 + 1}: ` : '';
+}
+/** go-yaml's "line N: " prefix for a parser error (the 0-based line is printed as is). */
+function parserWhere(line0: number): string {
+  return line0 !== 0 ? `line ${line0}: ` : '';
+}
+
+/** Which block collection encloses the token at offset: decides go-yaml's "expected key" vs "'-' indicator". */
+function expectedIn(text: string, offset: number): string {
+  const ind = indentOfLine(text, offset);
+  const ls = lineStart(text, offset);
+  // Text on the same line before the token: a key on that line means a mapping.
+  const before = text.slice(ls, offset);
+  if (/\S/.test(before)) return /^\s*- /.test(before) && !/:\s/.test(before) ? "did not find expected '-' indicator" : 'did not find expected key';
+  let pos = ls - 1;
+  while (pos > 0) {
+    const s0 = lineStart(text, pos);
+    const line = text.slice(s0, pos);
+    pos = s0 - 1;
+    if (!/\S/.test(line) || /^\s*#/.test(line)) continue;
+    const li = line.length - line.trimStart().length;
+    if (li > ind) continue;
+    if (li === ind && /^\s*-(\s|$)/.test(line)) return "did not find expected '-' indicator";
+    return 'did not find expected key';
+  }
+  return 'did not find expected key';
+}
+
+function pickError(errors: YamlLibError[]): YamlLibError {
+  const prio: Record<string, number> = { UNEXPECTED_TOKEN: 0, BAD_INDENT: 1, BLOCK_AS_IMPLICIT_KEY: 2, MISSING_CHAR: 3, MULTILINE_IMPLICIT_KEY: 4 };
+  return [...errors].sort((a, b) => a.pos[0] - b.pos[0] || (prio[a.code] ?? 9) - (prio[b.code] ?? 9))[0];
+}
+
+/** Translates a syntax error of the `yaml` package into go-yaml v2's message and line rules. */
+function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
+  const off = err.pos[0];
+  const line0 = lineAt(text, off);
+  const msg = err.message;
+  switch (err.code) {
     case 'BLOCK_AS_IMPLICIT_KEY':
-    case 'MULTILINE_IMPLICIT_KEY':
-      return 'mapping values are not allowed in this context';
+    case 'MULTILINE_IMPLICIT_KEY': {
+      // The problem is the second ':' (a mapping value indicator) after the error position.
+      const rest = text.slice(off);
+      const m = /:(?=[ \t\r\n]|$)/.exec(rest);
+      const at = m ? off + m.index : off;
+      return scannerWhere(lineAt(text, at)) + 'mapping values are not allowed in this context';
+    }
     case 'TAB_AS_INDENT':
-      return 'found character that cannot start any token';
+    case 'BAD_SCALAR_START':
+      return scannerWhere(line0) + 'found character that cannot start any token';
+    case 'BAD_DQ_ESCAPE':
+      return scannerWhere(line0) + 'found unknown escape character';
     case 'MISSING_CHAR':
-      if (/quote/i.test(msg)) return 'found unexpected end of stream';
-      return 'did not find expected node content';
+      if (/quote/i.test(msg)) return scannerWhere(lineAt(text, text.length)) + 'found unexpected end of stream';
+      if (/followed by map values/.test(msg)) {
+        // libyaml notices the missing ':' at the next token after the key's line.
+        let nl = text.indexOf('\n', off);
+        let next = text.length;
+        while (nl >= 0 && nl < text.length) {
+          const ls = nl + 1;
+          const le = text.indexOf('\n', ls);
+          const line = text.slice(ls, le < 0 ? text.length : le);
+          if (/\S/.test(line) && !/^\s*#/.test(line)) {
+            next = ls + (line.length - line.trimStart().length);
+            break;
+          }
+          if (le < 0) break;
+          nl = le;
+        }
+        return scannerWhere(lineAt(text, next)) + "could not find expected ':'";
+      }
+      return parserWhere(line0) + 'did not find expected node content';
     case 'BAD_INDENT':
-      if (/Flow (sequence|map)/.test(msg)) return /sequence/.test(msg) ? "did not find expected ',' or ']'" : "did not find expected ',' or '}'";
-      return 'did not find expected key';
+      if (/Flow sequence/.test(msg)) return parserWhere(line0) + "did not find expected ',' or ']'";
+      if (/Flow map/.test(msg)) return parserWhere(line0) + "did not find expected ',' or '}'";
+      return parserWhere(line0) + expectedIn(text, off);
     case 'UNEXPECTED_TOKEN':
-      return 'did not find expected key';
-    case 'DUPLICATE_KEY':
-      return 'duplicate key';
+      if (/block-seq-ind/.test(msg) && /\S/.test(text.slice(lineStart(text, off), off))) {
+        return scannerWhere(line0) + 'block sequence entries are not allowed in this context';
+      }
+      return parserWhere(line0) + expectedIn(text, off);
     default:
-      return msg.replace(/ at line \d+, column \d+:[\s\S]*$/, '').replace(/\.$/, '');
+      return scannerWhere(line0) + msg.replace(/ at line \d+, column \d+:[\s\S]*$/, '').replace(/\.$/, '');
+  }
+}
+
+/** go-yaml's reader refuses characters outside YAML's printable set. */
+function checkPrintable(text: string): void {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c <= 0x7e) continue;
+    if (c === 0x09 || c === 0x0a || c === 0x0d || c === 0x85) continue;
+    if ((c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd)) continue;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        continue;
+      }
+    }
+    throw new YamlError('error converting YAML to JSON: yaml: control characters are not allowed', { line: lineAt(text, i) + 1 });
   }
 }
 
@@ -488,7 +622,7 @@ function depthPrecheck(text: string, file?: string): void {
       depth++;
       if (depth > max) max = depth;
       if (max > MAX_DEPTH) {
-        throw new YamlError(`error converting YAML to JSON: yaml: line ${line}: exceeded max depth of ${MAX_DEPTH}`, { file, line });
+        throw new YamlError(`error converting YAML to JSON: yaml: exceeded max depth of ${MAX_DEPTH}`, { file, line });
       }
     } else if (c === 93 || c === 125) {
       if (depth > 0) depth--;
@@ -503,6 +637,7 @@ interface ParseOpts {
 }
 
 function parseDocs(text: string, opts?: ParseOpts): { docs: YDocument.Parsed[]; lc: LineCounter } {
+  checkPrintable(text);
   depthPrecheck(text, opts?.file);
   const lc = new LineCounter();
   let docs: YDocument.Parsed[];
@@ -527,16 +662,16 @@ function parseDocs(text: string, opts?: ParseOpts): { docs: YDocument.Parsed[]; 
   return { docs, lc };
 }
 
-function syntaxError(doc: YDocument.Parsed, lc: LineCounter, file?: string): YamlError | undefined {
-  const err = doc.errors[0];
-  if (!err) return undefined;
+function syntaxError(text: string, doc: YDocument.Parsed, lc: LineCounter, file?: string): YamlError | undefined {
+  if (doc.errors.length === 0) return undefined;
+  const err = pickError(doc.errors);
   const pos = err.linePos?.[0] ?? lc.linePos(err.pos[0]);
-  const msg = goYamlMessage(err.code, err.message);
-  return new YamlError(`error converting YAML to JSON: yaml: line ${pos.line}: ${msg}`, { file, line: pos.line, col: pos.col });
+  const msg = goYamlSyntaxMessage(text, err);
+  return new YamlError(`error converting YAML to JSON: yaml: ${msg}`, { file, line: pos.line, col: pos.col });
 }
 
-function decodeDoc(doc: YDocument.Parsed, lc: LineCounter, file?: string): GoValue {
-  const se = syntaxError(doc, lc, file);
+function decodeDoc(text: string, doc: YDocument.Parsed, lc: LineCounter, file?: string): GoValue {
+  const se = syntaxError(text, doc, lc, file);
   if (se) throw se;
   const d = new Decoder(file, lc);
   try {
@@ -562,13 +697,13 @@ function decodeDoc(doc: YDocument.Parsed, lc: LineCounter, file?: string): GoVal
 export function parseYaml(text: string, opts?: ParseOpts): GoValue {
   const { docs, lc } = parseDocs(text, opts);
   if (docs.length === 0) return null;
-  return decodeDoc(docs[0], lc, opts?.file);
+  return decodeDoc(text, docs[0], lc, opts?.file);
 }
 
 /** Every document of a multi-document stream, each decoded like `parseYaml`. */
 export function parseYamlDocuments(text: string, opts?: ParseOpts): GoValue[] {
   const { docs, lc } = parseDocs(text, opts);
-  return docs.map((d) => decodeDoc(d, lc, opts?.file));
+  return docs.map((d) => decodeDoc(text, d, lc, opts?.file));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -658,6 +793,10 @@ function isDigit(c: string): boolean {
  * YAML 1.1 line break, so it is folded like a line break in a double-quoted scalar.
  */
 function reparseJsonString(s: string): string {
+  // Characters that JSON leaves raw but go-yaml's reader refuses make JSONToYAML fail.
+  if (/[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/.test(s)) {
+    throw new YamlError('error converting JSON to YAML: yaml: control characters are not allowed');
+  }
   if (!s.includes('\u0085')) return s;
   return s.replace(/[ \t]*(?:\u0085[ \t]*)+/g, (m) => {
     const breaks = (m.match(/\u0085/g) ?? []).length;
@@ -682,7 +821,7 @@ function jnodeToENode(j: JNode): ENode {
       const m = new Map<string, JNode>();
       for (const [k, v] of j.entries) m.set(k, v);
       const keys = Array.from(m.keys()).sort((x, y) => (x === y ? 0 : yamlKeyLess(x, y) ? -1 : 1));
-      return { t: 'map', items: keys.map((k) => [stringNode(k), jnodeToENode(m.get(k)!)] as [ENode, ENode]) };
+      return { t: 'map', items: keys.map((k) => [stringNode(reparseJsonString(k)), jnodeToENode(m.get(k)!)] as [ENode, ENode]) };
     }
   }
 }
@@ -1068,9 +1207,12 @@ class Emitter {
   writeDoubleQuoted(v: number[], allowBreaks: boolean): void {
     this.writeIndicator('"', true, false, false);
     let spaces = false;
+    // go-yaml v2's is_bom looks at the first bytes of the whole value, not at position i: a value
+    // starting with a BOM has every character escaped.
+    const bom = v[0] === 0xfeff;
     for (let i = 0; i < v.length; i++) {
       const c = v[i];
-      if (!isPrintableCp(c) || c === 0xfeff || isBreakCp(c) || c === 0x22 || c === 0x5c) {
+      if (bom || !isPrintableCp(c) || isBreakCp(c) || c === 0x22 || c === 0x5c) {
         this.put('\\');
         let esc: string | undefined;
         switch (c) {
@@ -1227,3 +1369,26 @@ export function toYaml(v: GoValue): string {
 }
 
 export type { V2Scalar };
+
+/** The JSON kind name Go's decoder uses in "cannot unmarshal X into Go value of type ...". */
+function jsonKindName(v: GoValue): string {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'number' || typeof v === 'bigint') return 'number';
+  if (typeof v === 'boolean') return 'bool';
+  if (Array.isArray(v)) return 'array';
+  return 'object';
+}
+
+/**
+ * sigs.k8s.io/yaml.Unmarshal into map[string]interface{} (Helm's fromYaml, values files, Chart.yaml):
+ * a document that is not a map fails like Helm; an empty document gives an empty map.
+ */
+export function parseYamlMap(text: string, opts?: ParseOpts): GoMap {
+  const v = parseYaml(text, opts);
+  if (v === null || v === undefined) return newMap();
+  if (typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array)) return v as GoMap;
+  throw new YamlError(
+    `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKindName(v)} into Go value of type map[string]interface {}`,
+    { file: opts?.file },
+  );
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// Regenerates fixtures/yaml-golden.json and fixtures/strvals-golden.json from the real helm.
+// Usage: node test/unit/encoding/gen-fixtures.mjs   (needs .cache/tools/helm, see DEVELOPERS.md)
+// The outputs are helm's own answers; the unit tests compare rel's codecs against them.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { yamlCases, yamlErrorCases } from './cases.mjs';
+import { setCases, valuesFileCases } from './strvals-cases.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../../..');
+const helm = process.env.HELM_BIN ?? join(root, '.cache/tools/helm');
+const work = mkdtempSync(join(tmpdir(), 'rel-enc-'));
+const env = { ...process.env, HELM_CACHE_HOME: join(work, 'cache'), HELM_CONFIG_HOME: join(work, 'config'), HELM_DATA_HOME: join(work, 'data') };
+
+function chart(name, values, template, files = {}) {
+  const dir = join(work, name);
+  mkdirSync(join(dir, 'templates'), { recursive: true });
+  writeFileSync(join(dir, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`);
+  writeFileSync(join(dir, 'values.yaml'), values);
+  writeFileSync(join(dir, 'templates', 't.yaml'), template);
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), text);
+  }
+  return dir;
+}
+
+function runHelm(args) {
+  const r = spawnSync(helm, ['template', 'x', ...args], { env, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Extracts `key: base64` lines of the rendered output. */
+function decodeLines(stdout) {
+  const out = {};
+  for (const line of stdout.split('\n')) {
+    const m = /^(c\d+): (.*)$/.exec(line);
+    if (m) out[m[1]] = Buffer.from(m[2], 'base64').toString('utf8');
+  }
+  return out;
+}
+
+// 1. fromYaml → toJson / toYaml / toToml for every case (one helm run).
+const all = [...yamlCases.map((c) => ({ name: c[0], yaml: c[1], error: false })), ...yamlErrorCases.map((c) => ({ name: c[0], yaml: c[1], error: true }))];
+const files = {};
+all.forEach((c, i) => (files[`cases/c${String(i).padStart(3, '0')}`] = c.yaml));
+const tpl = `{{- range $path, $_ := .Files.Glob "cases/*" }}
+{{- $v := $.Files.Get $path | fromYaml }}
+{{ base $path }}: {{ dict "json" (toJson $v) "yaml" (toYaml $v) "toml" (toToml $v) | toJson | b64enc }}
+{{- end }}
+`;
+const r1 = runHelm([chart('yamlprobe', '{}\n', tpl, files)]);
+if (r1.code !== 0) throw new Error(r1.stderr);
+const got = decodeLines(r1.stdout);
+const yamlGolden = all.map((c, i) => ({ ...c, helm: JSON.parse(got[`c${String(i).padStart(3, '0')}`]) }));
+writeFileSync(join(here, 'fixtures/yaml-golden.json'), JSON.stringify(yamlGolden, null, 1) + '\n');
+
+// 2. --set / --set-string / --set-json / --set-literal / --set-file, one helm run each.
+const setGolden = [];
+const setChart = chart('setprobe', '{}\n', 'c0: {{ toJson .Values | b64enc }}\n');
+writeFileSync(join(work, 'file1.txt'), 'file content\nline2\n');
+for (const [name, args] of setCases) {
+  const argv = args.map((a) => a.replace('@FILE@', join(work, 'file1.txt')));
+  const r = runHelm([setChart, ...argv]);
+  setGolden.push({ name, args, code: r.code, values: r.code === 0 ? decodeLines(r.stdout).c0 : undefined, stderr: r.code === 0 ? undefined : r.stderr.replaceAll(work, '@WORK@') });
+}
+writeFileSync(join(here, 'fixtures/strvals-golden.json'), JSON.stringify(setGolden, null, 1) + '\n');
+
+// 3. values files given with -f (merging, errors).
+const vfGolden = [];
+for (const [name, docs] of valuesFileCases) {
+  const argv = [];
+  docs.forEach((text, i) => {
+    const p = join(work, `vf-${name}-${i}.yaml`);
+    writeFileSync(p, text);
+    argv.push('-f', p);
+  });
+  const r = runHelm([setChart, ...argv]);
+  vfGolden.push({ name, docs, code: r.code, values: r.code === 0 ? decodeLines(r.stdout).c0 : undefined, stderr: r.code === 0 ? undefined : r.stderr.replaceAll(work + '/', '') });
+}
+writeFileSync(join(here, 'fixtures/valuesfile-golden.json'), JSON.stringify(vfGolden, null, 1) + '\n');
+
+rmSync(work, { recursive: true, force: true });
+console.log(`yaml: ${yamlGolden.length} cases, --set: ${setGolden.length}, -f: ${vfGolden.length}`);
