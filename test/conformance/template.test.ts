@@ -27,6 +27,7 @@ interface TemplateCommandClass {
 
 const { cases } = loadCases();
 const results = new Map<string, boolean>();
+const reasons = new Map<string, string>();
 let command: TemplateCommandClass | undefined;
 let loadError = '';
 let previousCwd = '';
@@ -62,7 +63,17 @@ afterAll(() => {
   const failed = cases.filter((c) => results.get(c.id) === false).map((c) => c.id);
   const summary = [`conformance: ${ok}/${cases.length} cases identical`];
   if (loadError) summary.push(`  (${loadError})`);
-  else if (failed.length) summary.push(`  differing: ${failed.join(' ')}`);
+  else if (failed.length) {
+    summary.push(`  differing: ${failed.join(' ')}`);
+    // The most common first lines of the differences, to show what to fix first.
+    const counts = new Map<string, number>();
+    for (const r of reasons.values()) {
+      const key = (r.split('\n').find((l) => /^[-+][^-+]/.test(l)) ?? r.split('\n')[0] ?? '').slice(0, 160);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
+    summary.push('  most common differences:', ...top.map(([k, n]) => `    ${String(n).padStart(3)}x ${k}`));
+  }
   console.log(summary.join('\n'));
 });
 
@@ -75,6 +86,7 @@ describe('rel template vs helm template', () => {
     const res = await capture(() => cmd.run(caseArgv(c), repoRoot));
     const outcome = compareCase(golden, res);
     results.set(c.id, outcome.identical);
+    if (!outcome.identical) reasons.set(c.id, outcome.reason ?? '');
     if (!outcome.identical) expect.fail(`${c.id}: rel template ${caseArgv(c).join(' ')}\n${outcome.reason}`);
   });
 });
