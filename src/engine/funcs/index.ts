@@ -6,6 +6,7 @@
 import type { FuncMap } from '../types.js';
 import { stringFuncs } from './strings.js';
 import { mathFuncs } from './math.js';
+import { dateFuncs } from './time.js';
 import { defaultFuncs, dictFuncs, listFuncs, reflectFuncs } from './collections.js';
 
 /** Functions bound by the render module (need the template set or a cluster). */
@@ -20,6 +21,7 @@ export function sprigFuncs(): FuncMap {
     ...dictFuncs(),
     ...defaultFuncs(),
     ...reflectFuncs(),
+    ...dateFuncs(),
   };
   return m;
 }
