@@ -255,10 +255,10 @@ async function renderTemplate(o: TemplateOptions, warn: (m: string) => void, out
   // NOTES.txt is not output.
   for (const k of [...files.keys()]) if (k.endsWith('NOTES.txt')) files.delete(k);
 
-  const [{ sortManifests, splitManifests, goStringLess }, { parseYaml }] = await Promise.all([import('../release/sort.js'), import('../encoding/yaml.js')]);
+  const [{ sortManifests, splitManifests, goStringLess }, headParser] = await Promise.all([import('../release/sort.js'), manifestHeadParser()]);
   let sorted;
   try {
-    sorted = sortManifests(files, (text) => parseYaml(text) as GoValue);
+    sorted = sortManifests(files, headParser);
   } catch (e) {
     let raw = '';
     for (const k of [...files.keys()].sort(goStringLess)) {
@@ -332,6 +332,39 @@ async function renderTemplate(o: TemplateOptions, warn: (m: string) => void, out
     return toRender.map((m) => `---\n${m}\n`).join('');
   }
   return manifests;
+}
+
+/**
+ * Parser for the heads of rendered manifests (kind, name, annotations). js-yaml (fast) reads
+ * well-formed documents; anything it rejects, or that uses merge keys, goes through the shared
+ * go-yaml-compatible codec, which gives helm's exact error text.
+ */
+async function manifestHeadParser(): Promise<(text: string) => GoValue> {
+  const [jsyaml, { parseYaml }] = await Promise.all([import('js-yaml'), import('../encoding/yaml.js')]);
+  const load = jsyaml.default.load;
+  const schema = jsyaml.default.CORE_SCHEMA;
+  return (text: string): GoValue => {
+    if (!text.includes('<<')) {
+      try {
+        return toGo(load(text, { schema, json: true }));
+      } catch {
+        /* fall through to the exact codec */
+      }
+    }
+    return parseYaml(text) as GoValue;
+  };
+}
+
+function toGo(v: unknown): GoValue {
+  if (v === undefined) return null;
+  if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;
+  if (Array.isArray(v)) return v.map(toGo);
+  if (typeof v === 'object') {
+    const m = newMap();
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) m[k] = toGo(x);
+    return m;
+  }
+  return String(v);
 }
 
 /** Renders --name-template with the template engine (no data). */

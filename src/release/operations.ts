@@ -46,6 +46,10 @@ export interface DeployOptions {
   extra?: RelExtra;
   /** Apply the objects of this revision; default is the plain apply of all objects. Progressive strategies replace it. */
   applyObjects?: (objs: KubeObject[], rls: Release, previous: Release | undefined) => Promise<void>;
+  /** Continue this pending revision (left by a process that died) instead of starting a new one. */
+  resume?: Release;
+  /** Analysis measurements to keep with the revision (progressive strategies). */
+  recordMeasurements?: () => unknown[];
 }
 
 /** Helm's limit: a Secret (or ConfigMap) holds at most 1 MiB; leave room for metadata. */
@@ -69,6 +73,7 @@ export function assertNotPending(last: Release | undefined): void {
 export async function deploy(ctx: ReleaseContext, opts: DeployOptions): Promise<Release> {
   const history = await ctx.storage.history(opts.name);
   const last = history[history.length - 1];
+  if (opts.resume) return resumeDeploy(ctx, opts, history);
   assertNotPending(last);
   const current = [...history].reverse().find((r) => r.info.status === 'deployed');
   const isInstall = !last || last.info.status === 'uninstalled' || !current && history.every((r) => r.info.status === 'failed' && r.version === 1);
@@ -130,6 +135,7 @@ export async function deploy(ctx: ReleaseContext, opts: DeployOptions): Promise<
     rls.info.status = 'failed';
     rls.info.description = `${isInstall ? 'Release' : 'Upgrade'} "${opts.name}" failed: ${msg}`;
     rls.info.last_deployed = iso(ctx);
+    keepMeasurements(rls, opts);
     await ctx.storage.update(rls);
     if (opts.atomic) {
       ctx.log(`${isInstall ? 'install' : 'upgrade'} failed: ${msg}; --atomic: ${isInstall ? 'uninstalling' : `rolling back to revision ${current?.version}`}`);
@@ -143,15 +149,46 @@ export async function deploy(ctx: ReleaseContext, opts: DeployOptions): Promise<
     }
     throw err instanceof UserError ? err : new UserError(rls.info.description, { cause: err });
   }
+  return finishDeployed(ctx, opts, rls, current, isInstall);
+}
+
+function keepMeasurements(rls: Release, opts: DeployOptions): void {
+  const m = opts.recordMeasurements?.();
+  if (m?.length) rls.rel = { ...(rls.rel ?? {}), analysis: m.slice(-200) as Record<string, unknown>[] };
+}
+
+async function finishDeployed(ctx: ReleaseContext, opts: DeployOptions, rls: Release, current: Release | undefined, isInstall: boolean): Promise<Release> {
   if (current) {
     current.info.status = 'superseded';
     await ctx.storage.update(current);
   }
   rls.info.status = 'deployed';
   rls.info.description = opts.description ?? (isInstall ? 'Install complete' : 'Upgrade complete');
+  keepMeasurements(rls, opts);
   await ctx.storage.update(rls);
   await ctx.storage.prune(opts.name, opts.historyMax ?? 10);
   return rls;
+}
+
+/** Continues a pending upgrade whose driving process died (rel deploy --resume). */
+async function resumeDeploy(ctx: ReleaseContext, opts: DeployOptions, history: Release[]): Promise<Release> {
+  const rls = opts.resume!;
+  const current = [...history].reverse().find((r) => r.info.status === 'deployed' && r.version < rls.version);
+  const objects = parseManifest(rls.manifest ?? '').map((d) => withOwnership(d.object, opts.name, ctx.namespace));
+  ctx.log(`resuming ${opts.name} revision ${rls.version}`);
+  try {
+    if (opts.applyObjects) await opts.applyObjects(objects, rls, current);
+    else await applyAll(ctx, objects);
+    if (current) await deleteRemoved(ctx, current, objects);
+    await runHooks(ctx, rls, 'post-upgrade', opts.timeoutMs ?? 300_000);
+  } catch (err) {
+    rls.info.status = 'failed';
+    rls.info.description = `Upgrade "${opts.name}" failed: ${(err as Error).message}`;
+    keepMeasurements(rls, opts);
+    await ctx.storage.update(rls);
+    throw err instanceof UserError ? err : new UserError(rls.info.description, { cause: err });
+  }
+  return finishDeployed(ctx, opts, rls, current, false);
 }
 
 /** Puts the objects of an earlier revision back as a new revision ("Rollback to N"). */

@@ -27,6 +27,8 @@ export interface ProgressiveOptions {
   maxLatencyRatio: number;
   extraChecks?: Check[];
   provider?: MetricProvider;
+  /** Kept in the rollout state so a resuming process can build the provider again. */
+  prometheusUrl?: string;
   router?: 'nginx' | 'gateway' | 'replicas';
   header?: { name: string; value?: string };
   cookie?: string;
@@ -131,7 +133,7 @@ export class ProgressiveRollout {
     };
     this.state.driverPid = process.pid;
     this.state.heartbeat = now;
-    this.state.request = undefined;
+    if (!resume) this.state.request = undefined;
     await this.store.save(this.state);
     this.analyses = this.plans.map(
       (p) =>
