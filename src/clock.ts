@@ -5,10 +5,15 @@
  * - systemClock: the real clock.
  * - FakeClock: time moves only when a test calls set()/advance(); sleepers whose deadline is reached wake
  *   in deadline order, each seeing now() equal to its own deadline ("starts exactly on time").
- *   With { autoAdvance: true } a sleep() jumps the clock forward to its deadline at once (virtual time):
- *   this is the clock REL_NOW gives the CLI, so `--wait-for-window` finishes instantly in CLI tests.
- * - REL_NOW=<ISO time>: when no clock has been set with setClock(), getClock() returns an auto-advancing
- *   FakeClock that starts at that time.
+ *   With { autoAdvance: true } a sleep() jumps the clock forward to its deadline at once (virtual time).
+ * - ShiftedClock: real-speed time that starts at a chosen instant; sleeps are real.
+ * - Environment, used when no clock was set with setClock():
+ *     REL_NOW=<ISO time>              time starts at REL_NOW and runs at real speed (ShiftedClock), so
+ *                                     timeouts and polling behave normally; a CLI test can set REL_NOW a
+ *                                     second before a window opens and see --wait-for-window start on time.
+ *     REL_NOW=<ISO> REL_CLOCK=virtual time only moves when rel waits, and waiting is instant (FakeClock with
+ *                                     autoAdvance): for tests of window logic that never talk to a cluster
+ *                                     (a polling loop would burn through its timeout at once).
  */
 
 export interface Clock {
@@ -174,8 +179,22 @@ export class FakeClock implements Clock {
   }
 }
 
+/** Real-speed time that starts at `start` (when created); sleeps are real. */
+export class ShiftedClock implements Clock {
+  private readonly offset: number;
+  constructor(start: Date | string | number) {
+    this.offset = toMs(start) - Date.now();
+  }
+  now(): Date {
+    return new Date(Date.now() + this.offset);
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return systemClock.sleep(ms, signal);
+  }
+}
+
 let explicit: Clock | undefined;
-let envClock: { value: string; clock: Clock } | undefined;
+let envClock: { key: string; clock: Clock } | undefined;
 
 /** Parses REL_NOW; throws an error that says what to write instead. */
 export function parseRelNow(value: string): number {
@@ -188,13 +207,22 @@ export function parseRelNow(value: string): number {
   return ms;
 }
 
-/** The process-wide clock: the one set with setClock(), else a virtual clock at REL_NOW, else the system clock. */
+/**
+ * The process-wide clock: the one set with setClock(), else one built from REL_NOW/REL_CLOCK (see the top of
+ * this file), else the system clock.
+ */
 export function getClock(): Clock {
   if (explicit) return explicit;
   const relNow = process.env.REL_NOW;
   if (relNow !== undefined && relNow.trim() !== '') {
-    if (!envClock || envClock.value !== relNow) {
-      envClock = { value: relNow, clock: new FakeClock(parseRelNow(relNow), { autoAdvance: true }) };
+    const mode = (process.env.REL_CLOCK ?? '').trim() || 'real';
+    const key = `${mode}|${relNow}`;
+    if (!envClock || envClock.key !== key) {
+      if (mode !== 'real' && mode !== 'virtual') {
+        throw new Error(`REL_CLOCK=${JSON.stringify(mode)} is not a clock mode; use REL_CLOCK=real (default) or REL_CLOCK=virtual`);
+      }
+      const start = parseRelNow(relNow);
+      envClock = { key, clock: mode === 'virtual' ? new FakeClock(start, { autoAdvance: true }) : new ShiftedClock(start) };
     }
     return envClock.clock;
   }

@@ -56,10 +56,10 @@ export function parseAt(value: string | undefined, tz: string, flag = '--at'): D
   return new Date(fromWall(tz, wall.toMillis()));
 }
 
-/** "Tue 2026-01-06 02:00 +08:00" in the given zone (seconds shown only when not zero). */
+/** "Tue 2026-01-06 02:00 +08:00" in the given zone (seconds shown only when not zero; milliseconds never). */
 export function fmtTime(d: Date, tz: string): string {
   const dt = DateTime.fromMillis(d.getTime(), { zone: tz });
-  return dt.toFormat(dt.second || dt.millisecond ? 'ccc yyyy-LL-dd HH:mm:ss ZZ' : 'ccc yyyy-LL-dd HH:mm ZZ');
+  return dt.toFormat(dt.second ? 'ccc yyyy-LL-dd HH:mm:ss ZZ' : 'ccc yyyy-LL-dd HH:mm ZZ');
 }
 
 export function fmtRange(start: Date, end: Date, tz: string, openEnded = false): string {

@@ -13,6 +13,7 @@ import {
 afterEach(() => {
   setClock(undefined);
   delete process.env.REL_NOW;
+  delete process.env.REL_CLOCK;
 });
 
 describe('FakeClock', () => {
@@ -60,13 +61,24 @@ describe('getClock / setClock / REL_NOW', () => {
   it('defaults to the system clock', () => {
     expect(getClock()).toBe(systemClock);
   });
-  it('honours REL_NOW as a virtual clock', async () => {
+  it('REL_NOW: time starts there and runs at real speed', async () => {
     process.env.REL_NOW = '2026-01-06T02:00:00+08:00';
-    expect(getClock().now().toISOString()).toBe('2026-01-05T18:00:00.000Z');
-    await getClock().sleep(60_000);
-    expect(getClock().now().toISOString()).toBe('2026-01-05T18:01:00.000Z');
+    const t0 = getClock().now().getTime();
+    expect(t0 - Date.parse('2026-01-05T18:00:00.000Z')).toBeGreaterThanOrEqual(0);
+    expect(t0 - Date.parse('2026-01-05T18:00:00.000Z')).toBeLessThan(1000);
+    await getClock().sleep(30);
+    expect(getClock().now().getTime() - t0).toBeGreaterThanOrEqual(25);
     process.env.REL_NOW = '2027-01-01T00:00:00Z';
-    expect(getClock().now().toISOString()).toBe('2027-01-01T00:00:00.000Z');
+    expect(getClock().now().toISOString().slice(0, 16)).toBe('2027-01-01T00:00');
+  });
+  it('REL_NOW with REL_CLOCK=virtual: waiting jumps the clock', async () => {
+    process.env.REL_NOW = '2026-01-06T02:00:00+08:00';
+    process.env.REL_CLOCK = 'virtual';
+    expect(getClock().now().toISOString()).toBe('2026-01-05T18:00:00.000Z');
+    await getClock().sleep(3_600_000);
+    expect(getClock().now().toISOString()).toBe('2026-01-05T19:00:00.000Z');
+    process.env.REL_CLOCK = 'warp';
+    expect(() => getClock()).toThrow(/REL_CLOCK="warp" is not a clock mode/);
   });
   it('rejects a bad REL_NOW with a readable error', () => {
     process.env.REL_NOW = 'yesterday';
@@ -141,8 +153,15 @@ describe('waitForWindow', () => {
     ac.abort();
     await expect(done).rejects.toThrow();
   });
-  it('under REL_NOW the wait completes instantly at the opening', async () => {
+  it('under REL_NOW (real speed) a wait a moment before the opening starts on time', async () => {
+    process.env.REL_NOW = '2026-01-05T17:59:59.700Z';
+    const ev = await waitForWindow(biweekly, getClock());
+    expect(ev.at.getTime()).toBeGreaterThanOrEqual(Date.parse('2026-01-05T18:00:00.000Z'));
+    expect(ev.at.getTime()).toBeLessThan(Date.parse('2026-01-05T18:00:00.000Z') + 200);
+  });
+  it('under REL_NOW + REL_CLOCK=virtual the wait completes instantly at the opening', async () => {
     process.env.REL_NOW = '2026-01-05T12:00:00Z';
+    process.env.REL_CLOCK = 'virtual';
     const ev = await waitForWindow(biweekly, getClock());
     expect(ev.at.toISOString()).toBe('2026-01-05T18:00:00.000Z');
     expect(getClock().now().toISOString()).toBe('2026-01-05T18:00:00.000Z');
