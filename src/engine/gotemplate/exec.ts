@@ -131,6 +131,11 @@ function methodOf(recv: GoStruct, name: string): FuncSpec | undefined {
   return { params, fn: fn as FuncSpec['fn'] };
 }
 
+/** True for V8's stack overflow, including errors raised while something was compiled at the stack limit. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError || (e instanceof Error && e.message.includes('Maximum call stack size exceeded'));
+}
+
 function errText(e: unknown): string {
   if (e instanceof TemplateError) return e.goMessage;
   if (e instanceof Error) return e.message;
@@ -166,7 +171,7 @@ export class Exec {
     try {
       this.walk(data, tree.root);
     } catch (e) {
-      if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      if (isStackOverflow(e)) {
         throw new TemplateError(
           `template: ${this.tmplName}: template recursion too deep (the call stack was exhausted); a template probably includes itself without end`,
           'limit',
@@ -643,7 +648,7 @@ export class Exec {
       v = spec.fn.apply(self, argv);
     } catch (e) {
       if (e instanceof TemplateError && e.fatal) throw e;
-      if (e instanceof RangeError && /call stack/i.test(e.message)) throw e;
+      if (isStackOverflow(e)) throw e;
       if (e === BREAK || e === CONTINUE) throw e;
       this.node = node;
       this.errorf(`error calling ${name}: ${errText(e)}`);
