@@ -4,8 +4,10 @@
  * unique, and no golden is left without a case. Also checks the shape comparison itself on helm's
  * own runs, so that a broken comparison cannot make the conformance suite pass or fail wrongly.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { x as untar } from 'tar';
 import { describe, expect, it } from 'vitest';
 import { compareCase, compareRandom, fixturesDir, goldenDir, goldenFiles, lineShapeMismatch, loadCases, loadGolden, pemMismatch } from '../helpers/golden.js';
 
@@ -38,6 +40,30 @@ describe('conformance fixtures', () => {
     const ids = new Set(cases.map((c) => c.id));
     const orphans = readdirSync(goldenDir).filter((f) => !ids.has(f.replace(/\.(out|err|random\.json)$/, '')));
     expect(orphans).toEqual([]);
+  });
+
+  it('has packaged charts that match their source folders (else run npm run goldens -- --repackage)', () => {
+    const walk = (dir: string): string[] =>
+      readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+    for (const p of spec.packages ?? []) {
+      const src = join(fixturesDir, p.src);
+      const meta = readFileSync(join(src, 'Chart.yaml'), 'utf8');
+      const name = /^name:\s*(\S+)/m.exec(meta)?.[1] ?? '';
+      const version = /^version:\s*(\S+)/m.exec(meta)?.[1];
+      const tmp = mkdtempSync(join(tmpdir(), 'rel-pkg-'));
+      try {
+        untar({ file: join(fixturesDir, p.dest, `${name}-${version}.tgz`), cwd: tmp, sync: true });
+        const packed = walk(join(tmp, name)).map((f) => relative(join(tmp, name), f)).sort();
+        const source = walk(src).map((f) => relative(src, f)).sort();
+        expect(packed, `${p.src} vs its .tgz`).toEqual(source);
+        for (const f of source) {
+          if (f === 'Chart.yaml') continue; // helm package rewrites it
+          expect(readFileSync(join(tmp, name, f), 'utf8'), `${p.src}/${f} differs from the packaged copy`).toBe(readFileSync(join(src, f), 'utf8'));
+        }
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    }
   });
 
   it('has every packaged chart committed', () => {
