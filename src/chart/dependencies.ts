@@ -2,12 +2,12 @@
  * Dependency processing like Helm's ProcessDependencies: aliases, `condition` and `tags`
  * enabling/disabling subcharts, and `import-values` from children into parents.
  */
-import semver from 'semver';
+import type { Range } from 'semver';
 import type { GoMap, GoValue } from '../engine/types.js';
 import { isGoMap, newMap } from '../engine/types.js';
 import { Chart } from './chart.js';
 import { coalesceValues, deepCopy, mergeTables, mergeValues, valuesPathValue, valuesTable } from './coalesce.js';
-import { copyMetadata, parseSemver, type Dependency } from './metadata.js';
+import { copyMetadata, parseSemver, semverModule, type Dependency } from './metadata.js';
 
 export type WarnFn = (msg: string) => void;
 
@@ -28,7 +28,8 @@ export function isCompatibleRange(constraint: string, version: string): boolean 
     )
     .join(' || ');
   try {
-    const r = new semver.Range(range, { loose: true });
+    const RangeClass = semverModule('semver/classes/range.js') as new (r: string, o: object) => Range;
+    const r = new RangeClass(range, { loose: true });
     return r.test(v);
   } catch {
     return false;

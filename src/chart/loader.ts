@@ -6,7 +6,6 @@ import { promises as fsp } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { GoMap, GoValue } from '../engine/types.js';
 import { isGoMap, newMap } from '../engine/types.js';
-import { readChartArchive, stripBom, MAX_DECOMPRESSED_FILE_SIZE } from './archive.js';
 import { Chart, type ChartFile } from './chart.js';
 import { IgnoreRules } from './ignore.js';
 import { ChartLoadError, decodeMetadata, emptyMetadata, validateMetadata, type Metadata } from './metadata.js';
@@ -14,6 +13,13 @@ import { extPath } from './match.js';
 import { parseChartYaml } from './yaml.js';
 
 const decoder = new TextDecoder();
+
+/** Largest single chart file accepted (Helm's MaxDecompressedFileSize is 5 MiB). */
+const MAX_DECOMPRESSED_FILE_SIZE = 5 * 1024 * 1024;
+
+function stripBom(data: Uint8Array): Uint8Array {
+  return data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? data.subarray(3) : data;
+}
 
 export function fileText(f: ChartFile | Uint8Array): string {
   return decoder.decode(f instanceof Uint8Array ? f : f.data);
@@ -41,6 +47,7 @@ export async function loadChart(path: string, opts: LoadOptions = {}): Promise<C
 
 /** Loads a chart from an in-memory .tgz. */
 export async function loadArchive(data: Uint8Array, opts: LoadOptions = {}, source = 'chart archive'): Promise<Chart> {
+  const { readChartArchive } = await import('./archive.js');
   const files = await readChartArchive(data, source);
   return loadFiles(files, opts);
 }

@@ -4,7 +4,8 @@
  * are converted to their Go text (`appVersion: 1.10` becomes "1.1"), other type mismatches are
  * errors worded like encoding/json's, unknown keys are ignored.
  */
-import semver from 'semver';
+import { createRequire } from 'node:module';
+import type { SemVer } from 'semver';
 import type { GoMap, GoValue } from '../engine/types.js';
 import { isGoMap, newMap } from '../engine/types.js';
 import { basePath } from './match.js';
@@ -254,11 +255,16 @@ export function isValidSemver(v: string): boolean {
 }
 
 /** Masterminds/semver-compatible version parse: coerces "1.2" to 1.2.0 while keeping prerelease/build. */
-export function parseSemver(v: string): semver.SemVer | null {
+export function parseSemver(v: string): SemVer | null {
   const m = /^v?([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(v.trim());
   if (!m) return null;
   const s = `${m[1]}.${m[2] ?? '0'}.${m[3] ?? '0'}${m[4] ?? ''}${m[5] ?? ''}`;
-  return semver.parse(s, { loose: true });
+  const SemVerClass = semverModule('semver/classes/semver.js') as new (v: string, o: object) => SemVer;
+  try {
+    return new SemVerClass(s, { loose: true });
+  } catch {
+    return null;
+  }
 }
 
 /** The map `.Chart` renders as (Helm's MetadataAsMap plus IsRoot). */
@@ -312,4 +318,16 @@ export function copyMetadata(md: Metadata): Metadata {
     Annotations: md.Annotations === null ? null : { ...md.Annotations },
     Dependencies: md.Dependencies.map((d) => ({ ...d, Tags: [...d.Tags], ImportValues: [...d.ImportValues] })),
   };
+}
+
+const requireLazy = createRequire(import.meta.url);
+const semverCache = new Map<string, unknown>();
+/** Loads one part of the semver package on first use (the whole package costs ~100 ms at start-up). */
+export function semverModule(path: string): unknown {
+  let m = semverCache.get(path);
+  if (m === undefined) {
+    m = requireLazy(path);
+    semverCache.set(path, m);
+  }
+  return m;
 }
