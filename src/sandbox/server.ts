@@ -10,6 +10,7 @@ import { type Cluster, PATCH_CONTENT_TYPES } from './api.js';
 import { aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, KUBE_VERSION } from './discovery.js';
 import { ApiError, errors } from './errors.js';
 import { openapiV3Doc, openapiV3Index } from './openapi.js';
+import { decodeProtobuf } from './protobuf.js';
 import { apiVersionOf, resourceKey, type ResourceType } from './resources.js';
 import { parseFieldSelector, parseLabelSelector, matchesFields, matchesLabels } from './selectors.js';
 import type { KubeObject, StoreEvent } from './store.js';
@@ -56,7 +57,7 @@ function sendError(res: http.ServerResponse, e: unknown): void {
   send(res, err.code, err.toStatus());
 }
 
-async function readBody(req: http.IncomingMessage): Promise<string> {
+async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
@@ -64,12 +65,14 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw errors.tooLarge(`Request entity too large: limit is ${MAX_BODY_BYTES}`);
     chunks.push(c as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-function parseBody(text: string, contentType: string): unknown {
+function parseBody(buf: Buffer, contentType: string): unknown {
   const ct = contentType.split(';')[0]!.trim().toLowerCase();
-  if (ct.includes('protobuf')) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  if (ct === 'application/vnd.kubernetes.protobuf') return decodeProtobuf(buf);
+  if (ct.includes('protobuf')) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+  const text = buf.toString('utf8');
   if (!text.trim()) throw errors.badRequest('the body of the request was empty; an object is required');
   if (ct === 'application/yaml' || ct === 'application/x-yaml') {
     try {
@@ -272,7 +275,7 @@ export class SandboxServer {
         const ct = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         const type = PATCH_CONTENT_TYPES[ct];
         if (!type) throw errors.unsupportedMediaType(ct);
-        const body = await readBody(req);
+        const body = (await readBody(req)).toString('utf8');
         const force = q.get('force') === 'true';
         if (type !== 'apply' && q.get('force') !== null) throw errors.badRequest('force: Forbidden: may not be specified for non-apply patch');
         const exists = !!c.store.getRaw(resourceKey(r), r.namespaced ? (ns ?? '') : '', name);
@@ -292,7 +295,7 @@ export class SandboxServer {
   private async deleteOptions(req: http.IncomingMessage, q: Query) {
     let body: Record<string, unknown> = {};
     const text = await readBody(req);
-    if (text.trim()) {
+    if (text.length && text.toString('utf8').trim()) {
       const b = parseBody(text, String(req.headers['content-type'] ?? 'application/json'));
       if (b && typeof b === 'object') body = b as Record<string, unknown>;
     }
@@ -333,7 +336,7 @@ export class SandboxServer {
       let patched: { spec?: { replicas?: number } };
       const { applyJsonPatch, applyMergePatch } = await import('./patch.js');
       const cur = toScale(o);
-      const body = ct === 'application/apply-patch+yaml' ? YAML.parse(text) : JSON.parse(text);
+      const body = ct === 'application/apply-patch+yaml' ? YAML.parse(text.toString('utf8')) : JSON.parse(text.toString('utf8'));
       patched = (ct === 'application/json-patch+json' ? applyJsonPatch(cur, body) : applyMergePatch(cur, body)) as typeof patched;
       replicas = patched.spec?.replicas;
     } else throw errors.methodNotAllowed();
