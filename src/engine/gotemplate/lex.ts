@@ -175,10 +175,11 @@ export function lex(input: string, leftDelim: string, rightDelim: string, opts: 
   };
   const hasLeftTrimMarker = (p: number): boolean => input.charCodeAt(p) === 45 && isSpace(input.charCodeAt(p + 1));
   const hasRightTrimMarker = (p: number): boolean => isSpace(input.charCodeAt(p)) && input.charCodeAt(p + 1) === 45;
-  const atRightDelim = (): [boolean, boolean] => {
-    if (input.startsWith(rightDelim, pos)) return [true, false];
-    if (hasRightTrimMarker(pos) && input.startsWith(rightDelim, pos + 2)) return [true, true];
-    return [false, false];
+  /** 0: not at the right delimiter; 1: at it; 2: at it with a trim marker (" -}}"). */
+  const atRightDelim = (): number => {
+    if (input.startsWith(rightDelim, pos)) return 1;
+    if (hasRightTrimMarker(pos) && input.startsWith(rightDelim, pos + 2)) return 2;
+    return 0;
   };
   const rd0 = rightDelim.codePointAt(0);
   const atTerminator = (): boolean => {
@@ -243,8 +244,9 @@ export function lex(input: string, leftDelim: string, rightDelim: string, opts: 
     const x = input.indexOf('*/', pos);
     if (x < 0) return errorf('unclosed comment');
     pos = x + 2;
-    const [delim, trimSpace] = atRightDelim();
-    if (!delim) return errorf('comment ends before closing delimiter');
+    const d = atRightDelim();
+    if (d === 0) return errorf('comment ends before closing delimiter');
+    const trimSpace = d === 2;
     if (trimSpace) pos += 2;
     pos += rightDelim.length;
     if (trimSpace) pos += leftTrimLength(input, pos);
@@ -253,7 +255,7 @@ export function lex(input: string, leftDelim: string, rightDelim: string, opts: 
   };
 
   const lexRightDelim = (): State => {
-    const [, trimSpace] = atRightDelim();
+    const trimSpace = atRightDelim() === 2;
     if (trimSpace) {
       pos += 2;
       start = pos;
@@ -268,8 +270,7 @@ export function lex(input: string, leftDelim: string, rightDelim: string, opts: 
   };
 
   const lexInsideAction = (): State => {
-    const [delim] = atRightDelim();
-    if (delim) {
+    if (atRightDelim() !== 0) {
       if (parenDepth === 0) return lexRightDelim;
       return errorf('unclosed left paren');
     }
