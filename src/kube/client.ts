@@ -68,6 +68,7 @@ export class Kube {
     } catch (e) {
       throw new UserError(`cannot read kubeconfig ${file}: ${(e as Error).message}`);
     }
+    allowPlainHttp(kc);
     if (opts.context) {
       if (!kc.getContextObject(opts.context)) {
         throw new UserError(`kubeconfig ${file} has no context "${opts.context}"`, {
@@ -169,6 +170,20 @@ export class Kube {
       },
     };
   }
+}
+
+/**
+ * client-node refuses http:// servers unless TLS verification is "skipped"; a plain-HTTP server
+ * (such as the local sandbox on loopback) has no TLS to verify, so mark those clusters accordingly.
+ */
+export function allowPlainHttp(kc: k8s.KubeConfig): void {
+  if (!kc.clusters.some((c) => c.server.startsWith('http://') && !c.skipTLSVerify)) return;
+  kc.loadFromOptions({
+    clusters: kc.clusters.map((c) => (c.server.startsWith('http://') ? { ...c, skipTLSVerify: true } : c)),
+    users: kc.users,
+    contexts: kc.contexts,
+    currentContext: kc.currentContext,
+  });
 }
 
 /** Turns a client error into a UserError that says what failed and where. */

@@ -97,7 +97,10 @@ export async function deploy(ctx: ReleaseContext, opts: DeployOptions): Promise<
     config: rendered.config,
     manifest: rendered.manifest,
     hooks: rendered.hooks.length ? rendered.hooks : undefined,
-    apply_method: 'ssa',
+    // rel applies server-side (field manager "rel"), but records "csa": helm 4 picks its next
+    // upgrade's method from this field, and a server-side helm upgrade without --force-conflicts
+    // would stop on rel's field ownership; a client-side one patches over it (README, "Helm interop").
+    apply_method: 'csa',
     labels: opts.labels,
     rel: opts.extra,
   };
