@@ -65,54 +65,37 @@ export function validateReleaseName(name: string): void {
   }
 }
 
-// Values input modules (src/values) are loaded lazily through variables so that rel starts fast.
-const VALUES_FILES_MODULE = '../values/files.js';
-const STRVALS_MODULE = '../values/strvals.js';
-
-interface ValuesFilesModule {
-  readValuesFile: (path: string, opts?: unknown) => Promise<GoMap> | GoMap;
-  mergeValues: (base: GoMap, override: GoMap) => GoMap;
-}
-interface StrvalsModule {
-  parseSet: (s: string, dest: GoMap) => GoMap | void;
-  parseSetString: (s: string, dest: GoMap) => GoMap | void;
-  parseSetJSON: (s: string, dest: GoMap) => GoMap | void;
-  parseSetLiteral: (s: string, dest: GoMap) => GoMap | void;
-  parseSetFile: (s: string, dest: GoMap, reader: (path: string) => string | Promise<string>) => GoMap | void | Promise<GoMap | void>;
-}
-
 /** helm's values.Options.MergeValues: -f files, then --set-json, --set, --set-string, --set-file, --set-literal. */
 export async function collectValues(o: TemplateOptions): Promise<GoMap> {
-  let base: GoMap = newMap();
   const cwd = o.cwd ?? process.cwd();
-  const files = o.valueFiles ?? [];
-  if (files.length > 0) {
-    const vf = (await import(VALUES_FILES_MODULE)) as ValuesFilesModule;
-    for (const f of files) {
-      const p = f === '-' ? f : nodePath.resolve(cwd, f);
-      const current = await vf.readValuesFile(p);
-      base = vf.mergeValues(base, current);
-    }
-  }
-  const any = (o.setJson?.length ?? 0) + (o.set?.length ?? 0) + (o.setString?.length ?? 0) + (o.setFile?.length ?? 0) + (o.setLiteral?.length ?? 0);
-  if (any === 0) return base;
-  const sv = (await import(STRVALS_MODULE)) as StrvalsModule;
-  const apply = async (list: string[] | undefined, fn: (s: string, dest: GoMap) => unknown, flag: string) => {
-    for (const s of list ?? []) {
-      try {
-        const r = await fn(s, base);
-        if (r && typeof r === 'object') base = r as GoMap;
-      } catch (e) {
-        throw new TemplateError(`failed parsing ${flag} data: ${(e as Error).message}`);
-      }
+  const [{ collectValueOptions, ValuesError }, { goFileError }, { readFileSync }] = await Promise.all([
+    import('../values/files.js'),
+    import('../values/strvals.js'),
+    import('node:fs'),
+  ]);
+  const readFile = (p: string): string => {
+    try {
+      if (p.trim() === '-') return readFileSync(0, 'utf8');
+      return readFileSync(nodePath.resolve(cwd, p), 'utf8');
+    } catch (e) {
+      throw new ValuesError(goFileError(p, e).message);
     }
   };
-  await apply(o.setJson, sv.parseSetJSON, '--set-json');
-  await apply(o.set, sv.parseSet, '--set');
-  await apply(o.setString, sv.parseSetString, '--set-string');
-  await apply(o.setFile, (s, d) => sv.parseSetFile(s, d, (p: string) => fsp.readFile(nodePath.resolve(cwd, p), 'utf8')), '--set-file');
-  await apply(o.setLiteral, sv.parseSetLiteral, '--set-literal');
-  return base;
+  try {
+    return collectValueOptions(
+      {
+        valueFiles: o.valueFiles,
+        jsonValues: o.setJson,
+        values: o.set,
+        stringValues: o.setString,
+        fileValues: o.setFile,
+        literalValues: o.setLiteral,
+      },
+      readFile,
+    );
+  } catch (e) {
+    throw new TemplateError((e as Error).message);
+  }
 }
 
 function framed(name: string, content: string): string {

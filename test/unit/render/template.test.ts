@@ -31,6 +31,23 @@ describe('rel template against helm 4.1.4 goldens', () => {
     expect(out).toBe(golden('deps-options.golden'));
   });
 
+  it('merges -f, --set, --set-string, --set-json and --set-literal like helm (null deletes a default)', async () => {
+    const out = await run({
+      releaseName: 'web',
+      chart: './deps',
+      valueFiles: ['values/override.yaml'],
+      set: ['replica.enabled=false', 'tags.speed=false'],
+      setString: ['name=007'],
+      setJson: ['global.labels={"j":1}'],
+      setLiteral: ['fromCache.lit=a,b'],
+    });
+    expect(out).toBe(golden('deps-values.golden'));
+  });
+
+  it('reports a missing values file in Go words', async () => {
+    expect(await run({ chart: './deps', valueFiles: ['values/nope.yaml'] })).toBe('Error: open values/nope.yaml: no such file or directory\n');
+  });
+
   it('filters with --show-only (globs, in request order)', async () => {
     const out = await run({ releaseName: 'web', chart: './deps', showOnly: ['templates/configmap.yaml', 'charts/db/templates/*'] });
     expect(out).toBe(golden('deps-showonly.golden'));
