@@ -498,3 +498,18 @@ export function unmarshalJson(text: string): GoValue {
   if (p.i < text.length) p.err(`invalid character ${describeChar(p.charAt())} after top-level value`);
   return v;
 }
+
+/**
+ * json.Decoder.Decode of the first JSON value in `text` (leading whitespace allowed, anything
+ * may follow the value): returns the value and the offset just after it (Decoder.InputOffset).
+ */
+export function decodeJsonPrefix(text: string): { value: GoValue; end: number } {
+  const p = new JsonParser(text);
+  try {
+    const value = p.value('looking for beginning of value');
+    return { value, end: p.i };
+  } catch (e) {
+    if (e instanceof RangeError) throw new JsonSyntaxError('exceeded max depth', p.i);
+    throw e;
+  }
+}
