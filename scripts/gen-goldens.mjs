@@ -7,6 +7,8 @@
 //   test/fixtures/golden/<id>.out          stdout, byte for byte (always written, may be empty)
 //   test/fixtures/golden/<id>.err          only for failing cases: exit code, the strings rel's
 //                                          error must contain ("match:" lines) and helm's stderr
+//   test/fixtures/golden/<id>.files        only for cases marked `outputDir: true` (helm runs with
+//                                          --output-dir $OUTPUT_DIR): the files written, with contents
 //   test/fixtures/golden/<id>.random.json  only for cases marked `random: true`: which line ranges
 //                                          of <id>.out differ between helm runs, with the other
 //                                          runs' text for those ranges (the harness compares them by shape)
@@ -16,9 +18,9 @@
 //
 // Usage: node scripts/gen-goldens.mjs [--repackage] [case-id-substring ...]
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diffArrays } from 'diff';
 import { parse } from 'yaml';
@@ -113,6 +115,16 @@ export function essentials(stderr) {
   return out;
 }
 
+/** The files under `dir` with their contents, as one text (sorted by path). */
+export function listFiles(dir) {
+  const walk = (d) => (existsSync(d) ? readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)])) : []);
+  return walk(dir)
+    .map((f) => relative(dir, f))
+    .sort()
+    .map((f) => `==> ${f} <==\n${readFileSync(join(dir, f), 'utf8')}\n`)
+    .join('');
+}
+
 /** Merges the line ranges of run 0 that differ in any other run; returns [{start, end, alts}] */
 export function randomHunks(outputs) {
   const base = outputs[0].split('\n');
@@ -193,9 +205,20 @@ async function main() {
     ids.add(c.id);
     if (filters.length && !filters.some((f) => c.id.includes(f))) continue;
     const args = ['template', ...caseArgv(c)];
+    const outDir = c.outputDir ? mkdtempSync(join(tmpdir(), 'rel-goldens-out-')) : '';
+    if (outDir) args.push('--output-dir', outDir);
     const runs = [];
     for (let n = 0; n < (c.random ? RANDOM_RUNS : 1); n++) runs.push(await run(args));
     const first = runs[0];
+    const filesFile = join(goldenDir, `${c.id}.files`);
+    if (outDir) {
+      first.stdout = first.stdout.split(outDir).join('$OUTPUT_DIR');
+      first.stderr = first.stderr.split(outDir).join('$OUTPUT_DIR');
+      writeFileSync(filesFile, listFiles(outDir));
+      rmSync(outDir, { recursive: true, force: true });
+    } else {
+      rmSync(filesFile, { force: true });
+    }
     for (const r of runs) {
       if (r.code !== first.code) throw new Error(`${c.id}: helm exit code differs between runs`);
     }
@@ -225,7 +248,7 @@ async function main() {
   // Goldens of cases that no longer exist.
   if (!filters.length) {
     for (const f of readdirSync(goldenDir)) {
-      const id = f.replace(/\.(out|err|random\.json)$/, '');
+      const id = f.replace(/\.(out|err|files|random\.json)$/, '');
       if (!ids.has(id)) {
         rmSync(join(goldenDir, f));
         console.log(`removed stale ${f}`);

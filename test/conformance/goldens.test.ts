@@ -27,6 +27,7 @@ describe('conformance fixtures', () => {
     if (c.expect === 'error') expect(existsSync(f.err), `${c.id} is expected to fail in helm but has no .err golden`).toBe(true);
     if (c.expect === 'success') expect(existsSync(f.err)).toBe(false);
     if (c.random) expect(existsSync(f.random), `${c.id} is random but has no .random.json`).toBe(true);
+    if (c.outputDir) expect(existsSync(f.files), `${c.id} uses --output-dir but has no .files golden`).toBe(true);
     if (existsSync(f.err)) {
       const g = loadGolden(c.id);
       expect(g.error?.exit).toBeGreaterThan(0);
@@ -38,7 +39,7 @@ describe('conformance fixtures', () => {
 
   it('has no golden without a case', () => {
     const ids = new Set(cases.map((c) => c.id));
-    const orphans = readdirSync(goldenDir).filter((f) => !ids.has(f.replace(/\.(out|err|random\.json)$/, '')));
+    const orphans = readdirSync(goldenDir).filter((f) => !ids.has(f.replace(/\.(out|err|files|random\.json)$/, '')));
     expect(orphans).toEqual([]);
   });
 
@@ -82,6 +83,14 @@ describe('golden comparison', () => {
     expect(compareCase(g, { stdout: g.stdout, stderr: '', exitCode: 0 }).identical).toBe(true);
     expect(compareCase(g, { stdout: g.stdout.replace('replicas: 2', 'replicas: 3'), stderr: '', exitCode: 0 }).identical).toBe(false);
     expect(compareCase(g, { stdout: `${g.stdout}\n`, stderr: '', exitCode: 0 }).identical).toBe(false);
+  });
+
+  it('compares the files written with --output-dir', () => {
+    const g = loadGolden('output-dir-umbrella');
+    expect(g.files).toContain('==> umbrella/templates/summary.yaml <==');
+    expect(compareCase(g, { stdout: g.stdout, stderr: '', exitCode: 0, files: g.files }).identical).toBe(true);
+    expect(compareCase(g, { stdout: g.stdout, stderr: '', exitCode: 0, files: g.files!.replace('rel-summary', 'rel-other') }).identical).toBe(false);
+    expect(compareCase(g, { stdout: g.stdout, stderr: '', exitCode: 0, files: '' }).identical).toBe(false);
   });
 
   it('checks exit code and essential message of errors', () => {

@@ -7,6 +7,8 @@
  *  - charts that render: stdout must be identical byte for byte; in cases marked `random`
  *    the lines helm itself varies between runs are compared by shape (same fixed prefix/suffix,
  *    same alphabet and length of the random part, PEM blocks that parse with node:crypto);
+ *  - cases marked `outputDir`: run with --output-dir <tmp>; stdout (with the directory shown as
+ *    $OUTPUT_DIR) and the files written (golden/<id>.files) must be identical;
  *  - cases where helm fails: the same exit code, nothing on stdout, and an error that contains
  *    every `match:` string of golden/<id>.err — the file:line of the template that failed
  *    (outermost and innermost) and helm's essential message (e.g. `nil pointer evaluating
@@ -15,11 +17,12 @@
  * One vitest test per case, so the counts show progress; a summary line
  * `conformance: N/M cases identical` is printed at the end.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capture } from '../helpers/cli.js';
-import { caseArgv, compareCase, fixturesDir, loadCases, loadGolden, repoRoot } from '../helpers/golden.js';
+import { caseArgv, compareCase, fixturesDir, listFiles, loadCases, loadGolden, repoRoot } from '../helpers/golden.js';
 
 interface TemplateCommandClass {
   run(argv?: string[], opts?: string): Promise<unknown>;
@@ -83,7 +86,16 @@ describe('rel template vs helm template', () => {
     if (!command) throw new Error(loadError || 'template command not loaded');
     const golden = loadGolden(c.id);
     const cmd = command;
-    const res = await capture(() => cmd.run(caseArgv(c), repoRoot));
+    const argv = caseArgv(c);
+    const outDir = c.outputDir ? mkdtempSync(join(tmpdir(), 'rel-conformance-out-')) : '';
+    if (outDir) argv.push('--output-dir', outDir);
+    const res: { stdout: string; stderr: string; exitCode: number; files?: string } = await capture(() => cmd.run(argv, repoRoot));
+    if (outDir) {
+      res.stdout = res.stdout.split(outDir).join('$OUTPUT_DIR');
+      res.stderr = res.stderr.split(outDir).join('$OUTPUT_DIR');
+      res.files = listFiles(outDir);
+      rmSync(outDir, { recursive: true, force: true });
+    }
     const outcome = compareCase(golden, res);
     results.set(c.id, outcome.identical);
     if (!outcome.identical) reasons.set(c.id, outcome.reason ?? '');

@@ -8,8 +8,8 @@
  *    string of <id>.err (the template file:line of the failure and the essential message).
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTwoFilesPatch } from 'diff';
 import { parse } from 'yaml';
@@ -24,6 +24,8 @@ export interface ConformanceCase {
   release?: string;
   args?: string[];
   random?: boolean;
+  /** run with `--output-dir <tmp>`; stdout has the directory replaced by $OUTPUT_DIR, files are compared too */
+  outputDir?: boolean;
   expect?: 'success' | 'error';
   match?: string[];
 }
@@ -61,14 +63,17 @@ export interface RandomHunk {
 
 export interface Golden {
   stdout: string;
+  /** for outputDir cases: the files written (see listFiles) */
+  files?: string;
   error?: ErrorGolden;
   random?: { runs: number; hunks: RandomHunk[] };
 }
 
-export function goldenFiles(id: string): { out: string; err: string; random: string } {
+export function goldenFiles(id: string): { out: string; err: string; files: string; random: string } {
   return {
     out: join(goldenDir, `${id}.out`),
     err: join(goldenDir, `${id}.err`),
+    files: join(goldenDir, `${id}.files`),
     random: join(goldenDir, `${id}.random.json`),
   };
 }
@@ -90,9 +95,21 @@ export function parseErrorGolden(text: string): ErrorGolden {
 export function loadGolden(id: string): Golden {
   const f = goldenFiles(id);
   const g: Golden = { stdout: readFileSync(f.out, 'utf8') };
+  if (existsSync(f.files)) g.files = readFileSync(f.files, 'utf8');
   if (existsSync(f.err)) g.error = parseErrorGolden(readFileSync(f.err, 'utf8'));
   if (existsSync(f.random)) g.random = JSON.parse(readFileSync(f.random, 'utf8'));
   return g;
+}
+
+/** The files under `dir` with their contents, as one text sorted by path (same format as gen-goldens). */
+export function listFiles(dir: string): string {
+  const walk = (d: string): string[] =>
+    existsSync(d) ? readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)])) : [];
+  return walk(dir)
+    .map((f) => relative(dir, f))
+    .sort()
+    .map((f) => `==> ${f} <==\n${readFileSync(join(dir, f), 'utf8')}\n`)
+    .join('');
 }
 
 /** A short unified diff (first `maxLines` lines) for failure messages. */
@@ -302,7 +319,7 @@ export interface CaseOutcome {
 }
 
 /** Compares rel's result for a case with its golden. */
-export function compareCase(golden: Golden, res: { stdout: string; stderr: string; exitCode: number }): CaseOutcome {
+export function compareCase(golden: Golden, res: { stdout: string; stderr: string; exitCode: number; files?: string }): CaseOutcome {
   if (golden.error) {
     const e = golden.error;
     if (res.exitCode !== e.exit) {
@@ -322,6 +339,9 @@ export function compareCase(golden: Golden, res: { stdout: string; stderr: strin
     const m = compareRandom(res.stdout, golden) ?? pemMismatch(res.stdout, golden.stdout);
     return m ? { identical: false, reason: m } : { identical: true };
   }
-  if (res.stdout === golden.stdout) return { identical: true };
-  return { identical: false, reason: shortDiff(golden.stdout, res.stdout) };
+  if (res.stdout !== golden.stdout) return { identical: false, reason: shortDiff(golden.stdout, res.stdout) };
+  if (golden.files !== undefined && res.files !== golden.files) {
+    return { identical: false, reason: `files written to --output-dir differ:\n${shortDiff(golden.files, res.files ?? '')}` };
+  }
+  return { identical: true };
 }
