@@ -163,9 +163,41 @@ function deleteOptions(b: Buffer): Record<string, unknown> {
   return o;
 }
 
+function namespace(b: Buffer): Record<string, unknown> {
+  const o: Record<string, unknown> = { metadata: {} };
+  for (const f of fields(b)) {
+    if (f.no === 1) o.metadata = objectMeta(f.value as Buffer);
+    else if (f.no === 2) {
+      const fin = fields(f.value as Buffer).filter((x) => x.no === 1).map(str);
+      o.spec = fin.length ? { finalizers: fin } : {};
+    }
+  }
+  return o;
+}
+
+function localRefs(f: Field): { name: string } {
+  let name = '';
+  for (const x of fields(f.value as Buffer)) if (x.no === 1) name = str(x);
+  return { name };
+}
+
+function serviceAccount(b: Buffer): Record<string, unknown> {
+  const o: Record<string, unknown> = { metadata: {} };
+  const pulls: { name: string }[] = [];
+  for (const f of fields(b)) {
+    if (f.no === 1) o.metadata = objectMeta(f.value as Buffer);
+    else if (f.no === 3) pulls.push(localRefs(f));
+    else if (f.no === 4) o.automountServiceAccountToken = num(f) !== 0;
+  }
+  if (pulls.length) o.imagePullSecrets = pulls;
+  return o;
+}
+
 const DECODERS: Record<string, (b: Buffer) => Record<string, unknown>> = {
   'v1/Secret': secret,
   'v1/ConfigMap': configMap,
+  'v1/Namespace': namespace,
+  'v1/ServiceAccount': serviceAccount,
   'v1/DeleteOptions': deleteOptions,
   'meta.k8s.io/v1/DeleteOptions': deleteOptions,
 };
@@ -189,7 +221,7 @@ export function decodeProtobuf(body: Buffer): Record<string, unknown> {
     throw new ApiError(400, 'BadRequest', `the body of the request could not be decoded as protobuf: ${(e as Error).message}`);
   }
   const dec = DECODERS[`${apiVersion}/${kind}`];
-  if (!dec) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - protobuf is accepted for Secrets and ConfigMaps only; send ${kind || 'this object'} as application/json`);
+  if (!dec) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - protobuf is accepted for Namespaces, Secrets, ConfigMaps and ServiceAccounts only; send ${kind || 'this object'} as application/json (e.g. with kubectl apply)`);
   try {
     return { apiVersion, kind, ...dec(raw) };
   } catch (e) {
