@@ -9,8 +9,9 @@ import type { CompiledSpec } from './spec.js';
 import { getZone, fromWall } from './zone.js';
 
 export const windowFlags = {
-  env: Flags.string({ char: 'e', description: 'environment in rel.yaml whose windows apply (default: only the top-level windows section)' }),
-  file: Flags.string({ char: 'f', description: 'project file to read', default: 'rel.yaml' }),
+  env: Flags.string({ char: 'e', description: 'environment in rel.yaml whose windows apply (default: only defaults.windows and the release)' }),
+  release: Flags.string({ char: 'r', description: 'release whose own windows apply too (default: the only release, when the project has one)' }),
+  file: Flags.string({ char: 'f', description: 'project file to read (default: rel.yaml in this folder or a parent)' }),
   at: Flags.string({
     description: 'the time to evaluate instead of now: ISO 8601 (2026-01-06T02:00:00+08:00; without an offset it is read in --tz), "now", or relative like +3h / -30m',
   }),
@@ -148,7 +149,8 @@ export function explainBlocked(ev: Evaluation, tz: string): string[] {
 
 export interface WindowFlagValues {
   env?: string;
-  file: string;
+  release?: string;
+  file?: string;
   at?: string;
   tz: string;
 }
@@ -164,5 +166,5 @@ export function localizeTimes(text: string, tz: string): string {
 /** A hint for people who forgot --env while environments define their own windows (undefined when none). */
 export function envHint(env: string | undefined, envsWithWindows: string[]): string | undefined {
   if (env !== undefined || envsWithWindows.length === 0) return undefined;
-  return `only the top-level windows apply without --env; ${envsWithWindows.join(', ')} ${envsWithWindows.length === 1 ? 'defines' : 'define'} more: pass --env ${envsWithWindows[0]}`;
+  return `without --env only defaults.windows (and the release's own windows) apply; ${envsWithWindows.join(', ')} ${envsWithWindows.length === 1 ? 'defines' : 'define'} more: pass --env ${envsWithWindows[0]}`;
 }

@@ -1,5 +1,5 @@
 /**
- * Maintenance-window specs as written in rel.yaml, their validation, and the compiled form the engine uses.
+ * Maintenance-window specs as written in rel.yaml (the `windows` setting), their validation, and the compiled form the engine uses.
  *
  *   windows:
  *     timeZone: Europe/Berlin            # default zone for the windows below (default UTC)
@@ -56,6 +56,7 @@ export interface WindowPolicy {
   canaryAtClose?: CanaryAtClose;
   closeMargin?: string;
 }
+
 
 export interface WindowSpec {
   timeZone?: string;
@@ -436,42 +437,6 @@ export function compileWindowSpec(raw: unknown, path: SpecPath = ['windows']): C
   }
   if (c.issues.length) throw new WindowSpecError(c.issues);
   return spec;
-}
-
-/**
- * Layers a more specific spec (environment, then release) over a more general one: `allow` windows of the
- * override replace the base's when the override has any; `deny` windows and freezes add up (a global
- * freeze applies everywhere); policy fields of the override win field by field.
- */
-export function mergeCompiledSpecs(
-  base: CompiledSpec,
-  override: CompiledSpec,
-  overridePolicyKeys: readonly (keyof WindowPolicy)[] = ['rollback', 'canaryAtClose', 'closeMargin'],
-): CompiledSpec {
-  const policy: ResolvedPolicy = { ...base.policy };
-  for (const k of overridePolicyKeys) {
-    if (k === 'rollback') policy.rollback = override.policy.rollback;
-    if (k === 'canaryAtClose') policy.canaryAtClose = override.policy.canaryAtClose;
-    if (k === 'closeMargin') {
-      policy.closeMargin = override.policy.closeMargin;
-      policy.closeMarginMs = override.policy.closeMarginMs;
-    }
-  }
-  return {
-    [COMPILED]: true,
-    allow: override.allow.length ? override.allow : base.allow,
-    deny: [...base.deny, ...override.deny],
-    freezes: [...base.freezes, ...override.freezes],
-    policy,
-  };
-}
-
-/** Policy keys explicitly present in a raw spec (so merging knows which to override). */
-export function explicitPolicyKeys(raw: unknown): (keyof WindowPolicy)[] {
-  if (typeof raw !== 'object' || raw === null) return [];
-  const p = (raw as Record<string, unknown>).policy;
-  if (typeof p !== 'object' || p === null) return [];
-  return POLICY_KEYS.filter((k) => (p as Record<string, unknown>)[k] !== undefined);
 }
 
 const compileCache = new WeakMap<object, CompiledSpec>();

@@ -5,7 +5,7 @@ import { EXIT_OUTSIDE_WINDOW, type Operation, checkOperation } from '../../windo
 
 export default class WindowCheck extends Command {
   static override summary = 'Tell whether a deploy (or rollback/promotion) would be allowed now or at a given time.';
-  static override description = `Reads the maintenance windows of rel.yaml (the top-level "windows" section, plus environments.<env>.windows with --env) and checks them at the given time.
+  static override description = `Reads the maintenance windows of rel.yaml, layered the way rel deploy layers them (defaults < environment < release < release-in-environment), and checks them at the given time.
 Exits 0 when the operation is allowed and 4 when a deny window, a freeze or the lack of an open allow window blocks it, exactly like a refused deploy; the output names what blocks it and when the next window opens.
 Rollbacks are allowed outside windows unless policy.rollback is "window".`;
   static override examples = [
@@ -33,9 +33,9 @@ Rollbacks are allowed outside windows unless policy.rollback is "window".`;
     }
     let loaded;
     try {
-      loaded = loadWindows({ file: flags.file, env: flags.env });
+      loaded = loadWindows({ file: flags.file, env: flags.env, release: flags.release });
     } catch (e) {
-      if (e instanceof WindowConfigError) this.error(e.message, { exit: 1 });
+      if (e instanceof WindowConfigError) this.error(e.message, { exit: e.exitCode });
       throw e;
     }
     const hint = envHint(flags.env, loaded.envsWithWindows);

@@ -19,7 +19,7 @@ import { allowedPeriods, windowsBetween } from '../../windows/engine.js';
 
 export default class WindowList extends Command {
   static override summary = 'List the maintenance windows, freezes and the resulting allowed periods.';
-  static override description = `Shows the allow and deny windows and freezes that apply (the top-level "windows" section of rel.yaml, layered with environments.<env>.windows when --env is given), the window policy, and every occurrence in the coming --days, followed by the periods in which deploys are actually allowed (allow windows minus deny windows and freezes).`;
+  static override description = `Shows the allow and deny windows and freezes that apply (defaults.windows < environments.<env>.windows < releases[].windows < releases[].environments.<env>.windows in rel.yaml, as rel deploy layers them), the window policy, and every occurrence in the coming --days, followed by the periods in which deploys are actually allowed (allow windows minus deny windows and freezes).`;
   static override examples = [
     '<%= config.bin %> window list --env prod',
     '<%= config.bin %> window list --env prod --days 60 --tz Asia/Shanghai',
@@ -44,9 +44,9 @@ export default class WindowList extends Command {
     }
     let loaded;
     try {
-      loaded = loadWindows({ file: flags.file, env: flags.env });
+      loaded = loadWindows({ file: flags.file, env: flags.env, release: flags.release });
     } catch (e) {
-      if (e instanceof WindowConfigError) this.error(e.message, { exit: 1 });
+      if (e instanceof WindowConfigError) this.error(e.message, { exit: e.exitCode });
       throw e;
     }
     const hint = envHint(flags.env, loaded.envsWithWindows);
@@ -59,6 +59,7 @@ export default class WindowList extends Command {
       this.log(
         render(flags.output, {
           env: flags.env ?? null,
+          release: loaded.release ?? null,
           sources: loaded.sources,
           from: at.toISOString(),
           to: to.toISOString(),
@@ -69,8 +70,8 @@ export default class WindowList extends Command {
       );
       return;
     }
-    const where = loaded.sources.length ? loaded.sources.join(' + ') : 'no windows section';
-    this.log(`maintenance windows${flags.env ? ` for ${flags.env}` : ''} (${flags.file}: ${where})`);
+    const where = loaded.sources.length ? loaded.sources.join(' < ') : 'no windows section of rel.yaml';
+    this.log(`maintenance windows${flags.env ? ` for ${flags.env}` : ''}${loaded.release ? ` (release ${loaded.release})` : ''} from ${where}`);
     if (!spec.allow.length && !spec.deny.length && !spec.freezes.length) {
       this.log('  none configured: deploys are allowed at any time');
       return;

@@ -30,9 +30,9 @@ export default class WindowNext extends Command {
     }
     let loaded;
     try {
-      loaded = loadWindows({ file: flags.file, env: flags.env });
+      loaded = loadWindows({ file: flags.file, env: flags.env, release: flags.release });
     } catch (e) {
-      if (e instanceof WindowConfigError) this.error(e.message, { exit: 1 });
+      if (e instanceof WindowConfigError) this.error(e.message, { exit: e.exitCode });
       throw e;
     }
     const hint = envHint(flags.env, loaded.envsWithWindows);

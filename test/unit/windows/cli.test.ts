@@ -12,13 +12,15 @@ let dir: string;
 let file: string;
 
 const REL_YAML = `# test project
-windows:
-  freezes:
-    - name: year-end
-      start: 2026-12-20
-      end: 2027-01-03
-      timeZone: Europe/Berlin
-      reason: year-end freeze
+apiVersion: rel.dev/v1
+defaults:
+  windows:
+    freezes:
+      - name: year-end
+        start: 2026-12-20
+        end: 2027-01-03
+        timeZone: Europe/Berlin
+        reason: year-end freeze
 environments:
   dev: {}
   prod:
@@ -32,6 +34,9 @@ environments:
           anchor: 2026-01-06
       policy:
         canaryAtClose: pause
+releases:
+  - name: web
+    chart: ./charts/web
 `;
 
 beforeAll(() => {
@@ -98,7 +103,7 @@ describe('rel window check', () => {
   it('hints at --env when environments define their own windows', async () => {
     const r = await run(WindowCheck, ['--file', file, '--at', '2026-01-07T12:00:00Z']);
     expect(r.code).toBe(0);
-    expect(r.err.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' ')).toContain('only the top-level windows apply without --env; prod defines more: pass --env prod');
+    expect(r.err.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' ')).toContain("without --env only defaults.windows (and the release's own windows) apply; prod defines more: pass --env prod");
   });
   it('rollbacks are allowed outside the window by default', async () => {
     const r = await run(WindowCheck, ['--file', file, '--env', 'prod', '--at', '2026-01-07T12:00:00Z', '--op', 'rollback']);
@@ -129,7 +134,7 @@ describe('rel window check', () => {
     expect(a.code).toBe(2);
     expect(a.err).toMatch(/--at: "tomorrow" is not a time/);
     const b = await run(WindowCheck, ['--file', file, '--env', 'prd']);
-    expect(b.code).toBe(1);
+    expect(b.code).toBe(2);
     expect(b.err).toMatch(/rel\.yaml:\d+:\d+: unknown environment "prd" \(did you mean "prod"\?\)/);
     process.env.REL_NOW = 'bogus';
     const d = await run(WindowCheck, ['--file', file]);
@@ -137,7 +142,7 @@ describe('rel window check', () => {
     expect(d.err).toMatch(/REL_NOW="bogus" is not an ISO 8601 date-time/);
     delete process.env.REL_NOW;
     const c = await run(WindowCheck, ['--file', path.join(dir, 'missing.yaml')]);
-    expect(c.code).toBe(1);
+    expect(c.code).toBe(2);
     expect(c.err).toMatch(/does not exist/);
   });
 });
@@ -158,7 +163,7 @@ describe('rel window next / list', () => {
   it('list shows definitions, occurrences and allowed periods (yaml)', async () => {
     const r = await run(WindowList, ['--file', file, '--env', 'prod', '--at', '2026-12-01T00:00:00Z', '--days', '45', '-o', 'yaml']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('sources:\n  - windows\n  - environments.prod.windows');
+    expect(r.out).toContain('release: web\nsources:\n  - defaults.windows\n  - environments.prod.windows');
     expect(r.out).toContain('canaryAtClose: pause');
     // the 2026-12-22 window falls in the freeze, so only 12-08 and 01-05 remain allowed
     expect(r.out).toMatch(/allowed:\n  - start: 2026-12-07T18:00:00.000Z\n    end: 2026-12-07T20:00:00.000Z\n    name: biweekly\n  - start: 2027-01-04T18:00:00.000Z/);
@@ -172,33 +177,56 @@ describe('rel window next / list', () => {
 });
 
 describe('rel.yaml loader', () => {
+  const head = 'apiVersion: rel.dev/v1\nreleases:\n  - name: web\n    chart: ./web\n';
   it('points validation errors at file:line:col with the field path', () => {
-    const text = `environments:\n  prod:\n    windows:\n      allow:\n        - schedule: "0 2 * *"\n          duration: 2h\n`;
+    const text = `${head}environments:\n  prod:\n    windows:\n      allow:\n        - schedule: "0 2 * *"\n          duration: 2h\n`;
     expect(() => parseWindows(text, { fileName: 'rel.yaml', env: 'prod' })).toThrow(WindowConfigError);
     expect(() => parseWindows(text, { fileName: 'rel.yaml', env: 'prod' })).toThrow(
-      /^rel\.yaml:5:21: environments\.prod\.windows\.allow\[0\]\.schedule: cron schedule "0 2 \* \*" has 4 fields/,
+      /^rel\.yaml:9:21: environments\.prod\.windows\.allow\[0\]\.schedule: cron schedule "0 2 \* \*" has 4 fields/,
     );
   });
-  it('reports YAML syntax errors with a position', () => {
-    expect(() => parseWindows('windows:\n  allow: [\n', { fileName: 'rel.yaml' })).toThrow(/^rel\.yaml:\d+:\d+: invalid YAML/);
+  it('reports an unknown time zone in a release-in-environment layer with its position', () => {
+    const text = `apiVersion: rel.dev/v1\nenvironments:\n  prod: {}\nreleases:\n  - name: web\n    chart: ./web\n    environments:\n      prod:\n        windows:\n          deny:\n            - { schedule: "0 0 * * 0", duration: 24h, timeZone: Europe/Berln }\n`;
+    expect(() => parseWindows(text, { fileName: 'rel.yaml', env: 'prod' })).toThrow(
+      /^rel\.yaml:11:\d+: releases\[0\]\.environments\.prod\.windows\.deny\[0\]\.timeZone: unknown time zone "Europe\/Berln"/,
+    );
   });
-  it('layers env windows over the top level: allow replaced, deny and freezes added, policy per field', () => {
-    const text = `windows:
-  allow: [{ schedule: "0 1 * * *", duration: 1h }]
-  deny: [{ name: global, schedule: "0 0 1 1 *", duration: 24h }]
-  policy: { rollback: window, closeMargin: 5m }
+  it('reports YAML syntax errors and project schema errors like the other commands', () => {
+    expect(() => parseWindows('windows:\n  allow: [\n', { fileName: 'rel.yaml' })).toThrow(/^rel\.yaml:\d+:\d+: invalid YAML/);
+    expect(() => parseWindows(`${head}defaults:\n  windowz: {}\n`, { fileName: 'rel.yaml' })).toThrow(/windowz/);
+  });
+  it('layers like rel deploy: defaults < environment < release < release-in-environment', () => {
+    const text = `apiVersion: rel.dev/v1
+defaults:
+  windows:
+    allow: [{ schedule: "0 1 * * *", duration: 1h }]
+    deny: [{ name: global, schedule: "0 0 1 1 *", duration: 24h }]
+    policy: { rollback: window, closeMargin: 5m }
 environments:
   prod:
     windows:
       allow: [{ schedule: "0 3 * * *", duration: 1h }]
-      deny: [{ name: local, schedule: "0 0 * * 0", duration: 24h }]
       policy: { closeMargin: 20m }
+  dev: {}
+releases:
+  - name: web
+    chart: ./web
+    environments:
+      prod:
+        windows:
+          freezes: [{ start: 2026-12-20, end: 2026-12-31, reason: launch }]
+  - name: api
+    chart: ./api
 `;
-    const top = parseWindows(text, { fileName: 'rel.yaml' }).spec;
-    const prod = parseWindows(text, { fileName: 'rel.yaml', env: 'prod' }).spec;
-    expect(top.allow.map((w) => w.schedule)).toEqual(['0 1 * * *']);
-    expect(prod.allow.map((w) => w.schedule)).toEqual(['0 3 * * *']);
-    expect(prod.deny.map((w) => w.name)).toEqual(['global', 'local']);
-    expect(prod.policy).toMatchObject({ rollback: 'window', closeMargin: '20m' });
+    const dev = parseWindows(text, { fileName: 'rel.yaml', env: 'dev' });
+    expect(dev.spec.allow.map((w) => w.schedule)).toEqual(['0 1 * * *']);
+    expect(dev.release).toBeUndefined(); // two releases and none named
+    const prod = parseWindows(text, { fileName: 'rel.yaml', env: 'prod', release: 'web' });
+    expect(prod.sources).toEqual(['defaults.windows', 'environments.prod.windows', 'releases[0].environments.prod.windows']);
+    expect(prod.spec.allow.map((w) => w.schedule)).toEqual(['0 3 * * *']);
+    expect(prod.spec.deny.map((w) => w.name)).toEqual(['global']);
+    expect(prod.spec.freezes.map((f) => f.reason)).toEqual(['launch']);
+    expect(prod.spec.policy).toMatchObject({ rollback: 'window', closeMargin: '20m' });
+    expect(() => parseWindows(text, { fileName: 'rel.yaml', env: 'prod', release: 'wbe' })).toThrow(/no release "wbe" \(did you mean "web"\?\)/);
   });
 });
