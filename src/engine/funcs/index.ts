@@ -7,6 +7,7 @@ import type { FuncMap } from '../types.js';
 import { stringFuncs } from './strings.js';
 import { mathFuncs } from './math.js';
 import { dateFuncs } from './time.js';
+import { cryptoFuncs } from './crypto.js';
 import { defaultFuncs, dictFuncs, listFuncs, reflectFuncs } from './collections.js';
 
 /** Functions bound by the render module (need the template set or a cluster). */
@@ -22,6 +23,7 @@ export function sprigFuncs(): FuncMap {
     ...defaultFuncs(),
     ...reflectFuncs(),
     ...dateFuncs(),
+    ...cryptoFuncs(),
   };
   return m;
 }
