@@ -24,7 +24,7 @@ export function sandboxKubeconfig(url: string, namespace = 'default'): KubeConfi
   return {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: CONTEXT_NAME, cluster: { server: url } }],
+    clusters: [{ name: CONTEXT_NAME, cluster: { server: url, 'insecure-skip-tls-verify': true } }],
     users: [{ name: CONTEXT_NAME, user: { token: 'rel-sandbox' } }],
     contexts: [{ name: CONTEXT_NAME, context: { cluster: CONTEXT_NAME, user: CONTEXT_NAME, namespace } }],
     'current-context': CONTEXT_NAME,
