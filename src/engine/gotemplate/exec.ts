@@ -400,7 +400,21 @@ export class Exec {
     this.dotIface = false;
     this.depth++;
     if (tree === null || tree.root === null) this.errorf(`${quote(t.name)} is an incomplete or empty template`);
-    this.walk(dot, tree.root);
+    try {
+      this.walk(dot, tree.root);
+    } catch (e) {
+      if (!isStackOverflow(e)) throw e;
+      // The JavaScript stack ends long before Go's limit of 100000 nested templates; a
+      // recursion this deep does not end in practice, so report it the way Go does.
+      this.vn = saved.vn;
+      this.vv = saved.vv;
+      this.vi = saved.vi;
+      this.nv = saved.nv;
+      this.tmplName = saved.name;
+      this.depth--;
+      this.node = t;
+      this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+    }
     this.depth--;
     this.vn = saved.vn;
     this.vv = saved.vv;
