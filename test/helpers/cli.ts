@@ -2,12 +2,16 @@
  * Runs a rel (oclif) command in-process and captures what it writes.
  *
  * process.stdout.write / process.stderr.write are replaced while the command runs, so output
- * from `this.log`, `console.log`, `ux.stdout` and direct writes is all captured. Errors thrown
+ * from `this.log`, `ux.stdout` and direct writes is all captured, and `console` (which test runners
+ * replace) is redirected to the same buffers. Errors thrown
  * by the command are turned into an exit code and a stderr text like the real `rel` process
  * would print: an oclif error carries its exit code in `.oclif.exit` (`this.exit(n)` throws an
  * ExitError with `.oclif.exit = n`, `this.error(msg)` a CLIError with exit 2 unless given), any
- * other error means exit code 1. A command may also set `process.exitCode` instead of throwing.
+ * other error means exit code 1. A command may also set `process.exitCode` instead of throwing;
+ * a call to process.exit(n) is turned into an exception so that it cannot end the test process.
  */
+
+import { format } from 'node:util';
 
 export interface CliResult {
   stdout: string;
@@ -38,6 +42,15 @@ function capturingWrite(sink: { text: string }): Write {
   } as Write;
 }
 
+/** Thrown instead of exiting when the command calls process.exit() while captured. */
+export class ProcessExitError extends Error {
+  readonly oclif: { exit: number };
+  constructor(code: number) {
+    super(`process.exit(${code})`);
+    this.oclif = { exit: code };
+  }
+}
+
 interface OclifLikeError {
   message?: string;
   oclif?: { exit?: number | false };
@@ -59,9 +72,17 @@ export async function capture(fn: () => Promise<unknown>): Promise<CliResult> {
   const origOut = process.stdout.write;
   const origErr = process.stderr.write;
   const origExitCode = process.exitCode;
+  const origExit = process.exit;
+  process.exit = ((code?: number | string | null) => {
+    throw new ProcessExitError(Number(code ?? process.exitCode ?? 0));
+  }) as typeof process.exit;
   process.exitCode = undefined;
   process.stdout.write = capturingWrite(out);
   process.stderr.write = capturingWrite(err);
+  // Test runners replace `console`; send it to the captured streams like a real process would.
+  const origConsole = { log: console.log, info: console.info, debug: console.debug, warn: console.warn, error: console.error };
+  console.log = console.info = console.debug = (...a: unknown[]) => void (out.text += `${format(...a)}\n`);
+  console.warn = console.error = (...a: unknown[]) => void (err.text += `${format(...a)}\n`);
   let exitCode = 0;
   let error: unknown;
   try {
@@ -72,7 +93,7 @@ export async function capture(fn: () => Promise<unknown>): Promise<CliResult> {
     error = e;
     exitCode = exitCodeOf(e);
     // `this.exit(0)` is a successful end, not an error.
-    if (exitCode !== 0) {
+    if (exitCode !== 0 && !(e instanceof ProcessExitError)) {
       const msg = e instanceof Error ? e.message : String(e);
       if (msg && !err.text.includes(msg)) err.text += `${err.text && !err.text.endsWith('\n') ? '\n' : ''}Error: ${msg}\n`;
     }
@@ -80,6 +101,8 @@ export async function capture(fn: () => Promise<unknown>): Promise<CliResult> {
     process.stdout.write = origOut;
     process.stderr.write = origErr;
     process.exitCode = origExitCode;
+    process.exit = origExit;
+    Object.assign(console, origConsole);
   }
   return { stdout: out.text, stderr: err.text, exitCode, error };
 }
