@@ -12,6 +12,7 @@
  * literal blocks, folding at 80 columns). The emitter below reimplements that logic.
  */
 import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, isPair, LineCounter } from 'yaml';
+import jsyaml from 'js-yaml';
 import type { Node as YNode, Document as YDocument } from 'yaml';
 import { newMap, type GoMap, type GoValue } from '../engine/types.js';
 import { formatFloatG } from './gofloat.js';
@@ -690,11 +691,184 @@ function decodeDoc(text: string, doc: YDocument.Parsed, lc: LineCounter, file?: 
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Fast path: js-yaml as the syntax parser, with go-yaml v2 scalar resolution plugged in as the
+// only implicit type. Used when the document has no merge keys; anything unusual (errors, custom
+// tags, odd keys, deep nesting) falls back to the exact path above, which also words the errors.
+// ---------------------------------------------------------------------------------------------
+
+class FastFallback extends Error {}
+
+/** A float64 scalar (keeps go-yaml's float key formatting when used as a map key). */
+class FloatV {
+  constructor(readonly v: number) {}
+  get [Symbol.toStringTag]() {
+    return 'FloatV';
+  }
+  toString(): string {
+    return floatKey(this.v);
+  }
+}
+/** An integer beyond 2^53 (exact decimal key text). */
+class BigIntV {
+  constructor(readonly v: bigint) {}
+  get [Symbol.toStringTag]() {
+    return 'BigIntV';
+  }
+  toString(): string {
+    return String(this.v);
+  }
+}
+const NULL_KEY = '\u0000rel-null-key\u0000';
+class NullV {
+  get [Symbol.toStringTag]() {
+    return 'NullV';
+  }
+  toString(): string {
+    return NULL_KEY;
+  }
+}
+const NULLV = new NullV();
+
+function v2ToFast(r: V2Scalar): unknown {
+  switch (r.k) {
+    case 'null':
+      return NULLV;
+    case 'bool':
+      return r.v;
+    case 'int':
+      return r.v >= -(2n ** 53n) && r.v <= 2n ** 53n ? Number(r.v) : new BigIntV(r.v);
+    case 'float':
+      return new FloatV(r.v);
+    case 'str':
+    case 'timestamp':
+      return r.v;
+  }
+}
+
+let fastSchema: jsyaml.Schema | undefined;
+function getFastSchema(): jsyaml.Schema {
+  if (fastSchema) return fastSchema;
+  const plain = new jsyaml.Type('tag:rel.dev,2026:plain', {
+    kind: 'scalar',
+    resolve: () => true,
+    construct: (data: string) => v2ToFast(resolvePlain(data)),
+  });
+  const tagged = (tag: string) =>
+    new jsyaml.Type(TAG_PREFIX + tag, {
+      kind: 'scalar',
+      resolve: () => true,
+      construct: (data: string) => {
+        try {
+          return v2ToFast(resolveTagged(TAG_PREFIX + tag, data ?? '', (m) => {
+            throw new FastFallback(m);
+          }));
+        } catch {
+          throw new FastFallback('tag');
+        }
+      },
+    });
+  fastSchema = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [plain], explicit: [tagged('int'), tagged('float'), tagged('bool'), tagged('null')] });
+  return fastSchema;
+}
+
+/** Converts js-yaml's result to Go values, counting alias expansions like go-yaml's decoder. */
+class FastConverter {
+  decodeCount = 0;
+  aliasCount = 0;
+  aliasDepth = 0;
+  seen = new Set<object>();
+  active = new Set<object>();
+
+  count(): void {
+    this.decodeCount++;
+    if (this.aliasDepth > 0) this.aliasCount++;
+    if (this.aliasCount > 100 && this.decodeCount > 1000 && this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)) {
+      throw new YamlError('error converting YAML to JSON: yaml: document contains excessive aliasing');
+    }
+  }
+
+  conv(v: unknown, depth: number): GoValue {
+    this.count();
+    if (v === null || v === undefined || v === NULLV) return null;
+    switch (typeof v) {
+      case 'string':
+      case 'boolean':
+        return v;
+      case 'number':
+        return v;
+    }
+    if (v instanceof FloatV) {
+      if (!Number.isFinite(v.v)) throw new FastFallback('non-finite');
+      return v.v;
+    }
+    if (v instanceof BigIntV) return Number(v.v);
+    if (depth > MAX_DEPTH) throw new FastFallback('depth');
+    const obj = v as object;
+    if (this.active.has(obj)) throw new FastFallback('recursive alias');
+    const alias = this.seen.has(obj);
+    if (alias) this.aliasDepth++;
+    else this.seen.add(obj);
+    this.active.add(obj);
+    try {
+      if (Array.isArray(obj)) {
+        const out: GoValue[] = new Array(obj.length);
+        for (let i = 0; i < obj.length; i++) out[i] = this.conv(obj[i], depth + 1);
+        return out;
+      }
+      if (Object.prototype.toString.call(obj) !== '[object Object]') throw new FastFallback('unexpected value');
+      const out = newMap();
+      for (const k of Object.keys(obj)) {
+        if (k === NULL_KEY || k === '[object Object]') throw new FastFallback('key');
+        this.count();
+        out[k] = this.conv((obj as Record<string, unknown>)[k], depth + 1);
+      }
+      return out;
+    } finally {
+      this.active.delete(obj);
+      if (alias) this.aliasDepth--;
+    }
+  }
+}
+
+/** Returns the decoded first document, or undefined when the exact path must decide. */
+function parseFast(text: string): GoValue | undefined {
+  // Merge keys (go-yaml v2's order-dependent semantics) and collection or explicit keys go the exact way.
+  if (text.includes('<<') || /[\]}][ \t]*:(?:[ \t\r\n]|$)|(?:^|\n)[ \t-]*\?(?:[ \t\r\n]|$)/.test(text)) return undefined;
+  let docs: unknown[];
+  try {
+    docs = jsyaml.loadAll(text, undefined, { schema: getFastSchema(), json: true }) as unknown[];
+  } catch {
+    return undefined;
+  }
+  try {
+    return docs.length === 0 ? null : new FastConverter().conv(docs[0], 0);
+  } catch (e) {
+    if (e instanceof YamlError) throw e;
+    return undefined;
+  }
+}
+
 /**
  * sigs.k8s.io/yaml.Unmarshal(text, &interface{}) as Helm uses it: only the first document
  * counts; an empty document gives nil (null).
  */
 export function parseYaml(text: string, opts?: ParseOpts): GoValue {
+  checkPrintable(text);
+  depthPrecheck(text, opts?.file);
+  let fast: GoValue | undefined;
+  try {
+    fast = parseFast(text);
+  } catch (e) {
+    if (e instanceof YamlError) e.file ??= opts?.file;
+    throw e;
+  }
+  if (fast !== undefined) return fast;
+  return parseYamlExact(text, opts);
+}
+
+/** parseYaml without the js-yaml fast path (exported for tests). */
+export function parseYamlExact(text: string, opts?: ParseOpts): GoValue {
   const { docs, lc } = parseDocs(text, opts);
   if (docs.length === 0) return null;
   return decodeDoc(text, docs[0], lc, opts?.file);

@@ -32,6 +32,17 @@ export const yamlCases = [
   ['emit-empty', 'a: {}\nb: []\nc: [{}]\nd: [[]]\ne: {x: {}}\nf: null\ng: [null]\nh: [""]\n'],
   ['emit-del', 'a: "del\\x7f"\nb: "c1 \\x80"\n'],
   ['emit-bom', 'a: "x\\ufeffy"\n'],
+  ['flow-colon', 'a: [http://x.com, b]\nc: {k: v, u: http://y}\n'],
+  ['crlf', 'a: 1\r\nb:\r\n  c: "x"\r\n  d: |\r\n    line1\r\n    line2\r\nl:\r\n- x\r\n'],
+  ['plain-multiline', 'a: this is\n  a multi line\n\n  plain scalar\nb: "dq\n  folded"\nc: \'sq\n\n  folded\'\n'],
+  ['block-indicators', 'a: |2\n    indented\n  less\nb: >-\n  folded\n  more\n\n    kept indent\n  back\nc: |+\n  keep\n\n\nd: end\n'],
+  ['complex-key', '? a\n: 1\n? |\n  block key\n: 2\n'],
+  ['anchors-list', 'a:\n- &x {n: 1}\n- *x\n- &y str\n- *y\nb: &z\n  - 1\n  - 2\nc: *z\n'],
+  ['windows-path', 'a: C:\\Users\\x\nb: "C:\\\\Users"\nc: \'C:\\Users\'\n'],
+  ['trailing-spaces', 'a: value   \nb: "x"   # c\nc: |\n  text  \n  more\n'],
+  ['unicode-keys', 'ключ: значение\n日本: 語\n"emoji😀": x\n'],
+  ['tabs-in-values', 'a: x\ty\nb:\t1\nc: "\t"\n'],
+  ['real-values', 'replicaCount: 1\nimage:\n  repository: nginx\n  pullPolicy: IfNotPresent\n  tag: ""\nimagePullSecrets: []\nserviceAccount:\n  create: true\n  annotations: {}\n  name: ""\npodAnnotations: {}\nsecurityContext: {}\n  # capabilities:\n  #   drop:\n  #   - ALL\nservice:\n  type: ClusterIP\n  port: 80\ningress:\n  enabled: false\n  className: ""\n  annotations: {}\n    # kubernetes.io/ingress.class: nginx\n  hosts:\n    - host: chart-example.local\n      paths:\n        - path: /\n          pathType: ImplementationSpecific\n  tls: []\nresources:\n  limits:\n    cpu: 100m\n    memory: 128Mi\nautoscaling:\n  enabled: false\n  minReplicas: 1\n  maxReplicas: 100\n  targetCPUUtilizationPercentage: 80\nnodeSelector: {}\ntolerations: []\naffinity: {}\nconfig: |\n  [server]\n  port = 8080\n  # comment\n\n  [db]\n  host = "localhost"\n'],
   ['deep-seq', 'a:\n- - - x\n    - y\n  - z\n- b:\n    c:\n    - d\n    - e: f\n      g: h\n'],
 ];
 
