@@ -8,6 +8,7 @@ import { stringFuncs } from './strings.js';
 import { mathFuncs } from './math.js';
 import { dateFuncs } from './time.js';
 import { cryptoFuncs } from './crypto.js';
+import { regexFuncs } from './regex.js';
 import { defaultFuncs, dictFuncs, listFuncs, reflectFuncs } from './collections.js';
 
 /** Functions bound by the render module (need the template set or a cluster). */
@@ -24,6 +25,7 @@ export function sprigFuncs(): FuncMap {
     ...reflectFuncs(),
     ...dateFuncs(),
     ...cryptoFuncs(),
+    ...regexFuncs(),
   };
   return m;
 }
