@@ -215,6 +215,12 @@ export function formatFloat(f: number, fmt: 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 
   if (f === Infinity) return '+Inf';
   if (f === -Infinity) return '-Inf';
   if (bitSize === 32) f = Math.fround(f);
+  if (prec < 0 && (fmt === 'g' || fmt === 'G') && bitSize === 64) {
+    // Fast path: shortest %g of a number in [1e-4, 1e6) is JS's own shortest decimal form.
+    const a = f < 0 ? -f : f;
+    if (a >= 1e-4 && a < 1e6) return String(f);
+    if (f === 0) return Object.is(f, -0) ? '-0' : '0';
+  }
   if (fmt === 'x' || fmt === 'X') return fmtX(f, prec, fmt === 'X');
   const neg = f < 0 || Object.is(f, -0);
   if (fmt === 'b') {
@@ -919,6 +925,12 @@ class Printer {
     }
     if (v instanceof GoStruct) {
       if (this.handleMethods(v, verb)) return;
+      const under = (v as unknown as { goUnderlying?: () => GoValue }).goUnderlying;
+      if (typeof under === 'function') {
+        // a named slice or map type: printed as its underlying value
+        this.printValue(under.call(v), verb, depth);
+        return;
+      }
       const ptr = v.goTypeName.startsWith('*');
       if (ptr && depth > 0) {
         this.fmtPointer(v, verb);

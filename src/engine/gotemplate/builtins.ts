@@ -10,6 +10,24 @@ const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/**
+ * A GoStruct may stand for a named slice or map type with methods (Go's `type VersionSet []string`,
+ * `type Files map[string][]byte`): it then defines `goUnderlying()` returning the slice or map,
+ * which range, len, index, slice, truth, field access and printing use.
+ */
+export interface GoNamedType {
+  goUnderlying(): GoValue;
+}
+
+/** The underlying slice/map of a named type, or v itself. */
+export function underlying(v: GoValue): GoValue {
+  if (v instanceof GoStruct) {
+    const f = (v as unknown as Partial<GoNamedType>).goUnderlying;
+    if (typeof f === 'function') return f.call(v);
+  }
+  return v;
+}
+
 /** Go's template truth (isTrue after indirectInterface). */
 export function truth(v: GoValue): boolean {
   switch (typeof v) {
@@ -26,7 +44,11 @@ export function truth(v: GoValue): boolean {
   }
   if (v === null) return false;
   if (Array.isArray(v) || v instanceof Uint8Array) return v.length > 0;
-  if (v instanceof GoStruct || v instanceof GoFunction) return true;
+  if (v instanceof GoStruct) {
+    const u = underlying(v);
+    return u === v ? true : truth(u);
+  }
+  if (v instanceof GoFunction) return true;
   for (const k in v) if (hasOwn.call(v, k)) return true;
   return false;
 }
@@ -157,6 +179,8 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
   for (let idx of indexes) {
     idx = ind(idx);
     if (item === null || item === undefined) throw new GoError('index of nil pointer');
+    const orig = item;
+    item = underlying(item);
     if (Array.isArray(item)) {
       const x = indexArg(idx, item.length);
       if (x === item.length) throw new GoError('reflect: slice index out of range');
@@ -176,14 +200,15 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
       if (typeof idx !== 'string') throw new GoError(`value has type ${typeName(idx)}; should be string`);
       item = hasOwn.call(item, idx) ? item[idx] : null;
     } else {
-      throw new GoError(`can't index item of type ${typeName(item)}`);
+      throw new GoError(`can't index item of type ${typeName(orig)}`);
     }
   }
   return item;
 }
 
 function slice(item: GoValue, ...indexes: GoValue[]): GoValue {
-  item = ind(item);
+  const orig = ind(item);
+  item = underlying(orig);
   if (item === undefined) throw new GoError('slice of untyped nil');
   if (indexes.length > 3) throw new GoError(`too many slice indexes: ${indexes.length}`);
   let len: number;
@@ -195,7 +220,7 @@ function slice(item: GoValue, ...indexes: GoValue[]): GoValue {
   } else if (Array.isArray(item) || item instanceof Uint8Array) {
     len = item.length;
   } else {
-    throw new GoError(`can't slice item of type ${typeName(item)}`);
+    throw new GoError(`can't slice item of type ${typeName(orig)}`);
   }
   const idx = [0, len, len];
   for (let i = 0; i < indexes.length; i++) idx[i] = indexArg(ind(indexes[i]), len);
@@ -208,13 +233,14 @@ function slice(item: GoValue, ...indexes: GoValue[]): GoValue {
   return item.slice(idx[0], idx[1]);
 }
 
-function length(item: GoValue): GoValue {
+function length(orig: GoValue): GoValue {
+  const item = underlying(orig);
   if (item === null) throw new GoError('len of nil pointer');
   if (item === undefined) throw new GoError('reflect: call of reflect.Value.Type on zero Value');
   if (typeof item === 'string') return BigInt(isAscii(item) ? item.length : utf8Encoder.encode(item).length);
   if (Array.isArray(item) || item instanceof Uint8Array) return BigInt(item.length);
   if (isGoMap(item)) return BigInt(Object.keys(item).length);
-  throw new GoError(`len of type ${typeName(item)}`);
+  throw new GoError(`len of type ${typeName(orig)}`);
 }
 
 /** printableValue + fmt.Sprint, as Go's evalArgs does for html/js/urlquery. */

@@ -22,7 +22,7 @@ import {
   VariableNode,
   nodeString,
 } from './node.js';
-import { BUILTINS, truth } from './builtins.js';
+import { BUILTINS, truth, underlying } from './builtins.js';
 
 export const enum MissingKey {
   Invalid,
@@ -319,7 +319,7 @@ export class Exec {
   private walkRange(dot: GoValue, r: BranchNode): void {
     this.at(r);
     const mark = this.nv;
-    const val = this.evalPipeline(dot, r.pipe);
+    const val = underlying(this.evalPipeline(dot, r.pipe));
     const markBody = this.nv;
     const decl = r.pipe.decl;
     const nd = decl.length;
@@ -598,6 +598,19 @@ export class Exec {
           if (!(c >= 65 && c <= 90)) this.errorf(`${fieldName} is an unexported field of struct type ${typ}`);
           if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
           return (receiver as unknown as Record<string, GoValue>)[fieldName];
+        }
+        const u = underlying(receiver);
+        if (u !== receiver && isGoMap(u)) {
+          if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
+          if (hasOwn.call(u, fieldName)) return u[fieldName];
+          switch (this.env.missingKey) {
+            case MissingKey.Invalid:
+              return undefined;
+            case MissingKey.Zero:
+              return null;
+            default:
+              this.errorf(`map has no entry for key ${quote(fieldName)}`);
+          }
         }
       }
     }

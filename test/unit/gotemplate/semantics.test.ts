@@ -28,6 +28,32 @@ class Caps extends GoStruct {
   }
 }
 
+class VersionSet extends GoStruct {
+  readonly goTypeName = 'common.VersionSet';
+  constructor(private readonly v: string[]) {
+    super();
+  }
+  goUnderlying(): GoValue {
+    return this.v;
+  }
+  Has(x: string): boolean {
+    return this.v.includes(x);
+  }
+}
+
+class FileMap extends GoStruct {
+  readonly goTypeName = 'common.Files';
+  constructor(private readonly m: Record<string, GoValue>) {
+    super();
+  }
+  goUnderlying(): GoValue {
+    return this.m;
+  }
+  Get(n: string): string {
+    return String(this.m[n] ?? '');
+  }
+}
+
 class Plain extends GoStruct {
   readonly goTypeName = 'chart.Metadata';
   Name = 'c';
@@ -58,6 +84,8 @@ const outputs: [string, string, GoValue?][] = [
   ['{{ urlquery "a b" "c" }}', 'a+bc'],
   ['{{ index .bytes 1 }} {{ len .bytes }} {{ .bytes }} {{ printf "%s" .bytes }}', '105 2 [104 105] hi'],
   ['{{ 3 | printf "%d %s" "x" }}', '%!d(string=x) %!s(int=3)'],
+  ['{{ range .vs }}{{ . }},{{ end }} {{ len .vs }} {{ index .vs 1 }} {{ .vs }} {{ .vs.Has "b" }} {{ if .empty }}x{{ else }}empty{{ end }} {{ slice .vs 1 }}', 'a,b, 2 b [a b] true empty [b]'],
+  ['{{ .files.Get "f" }} {{ .files.f }} {{ range $k, $v := .files }}{{ $k }}={{ $v }};{{ end }} {{ index .files "f" }}', 'x x f=x;g=y; x'],
 ];
 
 function data(): GoValue {
@@ -66,6 +94,9 @@ function data(): GoValue {
   d.plain = new Plain();
   d.fn = new GoFunction({ params: ['int', 'int'], fn: (a: bigint, b: bigint) => a + b });
   d.bytes = new Uint8Array([104, 105]);
+  d.vs = new VersionSet(['a', 'b']);
+  d.empty = new VersionSet([]);
+  d.files = new FileMap(goData({ f: 'x', g: 'y' }) as Record<string, GoValue>);
   return d;
 }
 
