@@ -218,13 +218,24 @@ function writeIndented(n: JNode, escapeHTML: boolean, prefix: string, indent: st
  * escaped unless `escapeHTML: false` (json.Encoder.SetEscapeHTML(false)). Throws JsonMarshalError.
  */
 export function marshalJson(v: GoValue, opts?: { indent?: string; prefix?: string; escapeHTML?: boolean }): string {
-  const n = jsonNormalize(v);
+  let n: JNode;
+  try {
+    n = jsonNormalize(v);
+  } catch (e) {
+    if (e instanceof RangeError) throw new JsonMarshalError('json: unsupported value: value is nested too deeply');
+    throw e;
+  }
   const escapeHTML = opts?.escapeHTML ?? true;
   const parts: string[] = [];
-  if (opts && (opts.indent !== undefined || opts.prefix !== undefined)) {
-    writeIndented(n, escapeHTML, opts.prefix ?? '', opts.indent ?? '', 0, parts);
-  } else {
-    writeCompact(n, escapeHTML, parts);
+  try {
+    if (opts && (opts.indent !== undefined || opts.prefix !== undefined)) {
+      writeIndented(n, escapeHTML, opts.prefix ?? '', opts.indent ?? '', 0, parts);
+    } else {
+      writeCompact(n, escapeHTML, parts);
+    }
+  } catch (e) {
+    if (e instanceof RangeError) throw new JsonMarshalError('json: unsupported value: value is nested too deeply');
+    throw e;
   }
   return parts.join('');
 }

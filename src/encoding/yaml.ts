@@ -1028,6 +1028,8 @@ function isBlankzCp(c: number | undefined): boolean {
   return c === undefined || c === 0 || isBlankCp(c) || isBreakCp(c);
 }
 
+const ASCII: string[] = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
+
 function analyzeScalar(cps: number[]): Analysis {
   if (cps.length === 0) {
     return { multiline: false, flowPlainAllowed: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false };
@@ -1056,7 +1058,7 @@ function analyzeScalar(cps: number[]): Analysis {
   for (let i = 0; i < n; i++) {
     const c = cps[i];
     const followedByWhitespace = i + 1 >= n || isBlankCp(cps[i + 1]) || isBreakCp(cps[i + 1]);
-    const ch = String.fromCodePoint(c);
+    const ch = c < 0x80 ? ASCII[c] : '';
     if (i === 0) {
       switch (ch) {
         case '#':
@@ -1168,7 +1170,7 @@ const BEST_INDENT = 2;
 const BEST_WIDTH = 80;
 
 class Emitter {
-  out: string[] = [];
+  out = '';
   column = 0;
   indent = -1;
   indents: number[] = [];
@@ -1181,28 +1183,28 @@ class Emitter {
   simpleKeyContext = false;
 
   put(s: string): void {
-    this.out.push(s);
+    this.out += s;
     this.column++;
   }
   putBreak(): void {
-    this.out.push('\n');
+    this.out += '\n';
     this.column = 0;
   }
   /** Writes one character (code point). */
   write(c: number): void {
-    this.out.push(String.fromCodePoint(c));
+    this.out += c < 0x10000 ? String.fromCharCode(c) : String.fromCodePoint(c);
     this.column++;
   }
   writeBreak(c: number): void {
     if (c === 0x0a) this.putBreak();
     else {
-      this.out.push(String.fromCodePoint(c));
+      this.out += String.fromCodePoint(c);
       this.column = 0;
     }
   }
   writeIndicator(ind: string, needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean): void {
     if (needWhitespace && !this.whitespace) this.put(' ');
-    this.out.push(ind);
+    this.out += ind;
     this.column += ind.length;
     this.whitespace = isWhitespace;
     this.indention = this.indention && isIndention;
@@ -1211,7 +1213,10 @@ class Emitter {
   writeIndent(): void {
     const indent = this.indent < 0 ? 0 : this.indent;
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
-    while (this.column < indent) this.put(' ');
+    if (this.column < indent) {
+      this.out += ' '.repeat(indent - this.column);
+      this.column = indent;
+    }
     this.whitespace = true;
     this.indention = true;
   }
@@ -1512,7 +1517,7 @@ class Emitter {
     // document end (implicit)
     // go-yaml v2 (as Helm uses it) ends the document with a line break and never writes "...".
     this.writeIndent();
-    return this.out.join('');
+    return this.out;
   }
 }
 
@@ -1537,9 +1542,15 @@ export function toYaml(v: GoValue): string {
     j = jsonNormalize(v);
   } catch (e) {
     if (e instanceof JsonMarshalError) throw new YamlError(`error marshaling into JSON: ${e.message}`);
+    if (e instanceof RangeError) throw new YamlError('error marshaling into JSON: value is nested too deeply');
     throw e;
   }
-  return new Emitter().emitDocument(jnodeToENode(j));
+  try {
+    return new Emitter().emitDocument(jnodeToENode(j));
+  } catch (e) {
+    if (e instanceof RangeError) throw new YamlError('error converting JSON to YAML: value is nested too deeply');
+    throw e;
+  }
 }
 
 export type { V2Scalar };
