@@ -228,7 +228,8 @@ export async function loadFiles(files: ChartFile[], opts: LoadOptions = {}): Pro
     }
   }
   if (md === null) throw new ChartLoadError('Chart.yaml file is missing');
-  if (c.metadata.APIVersion !== 'v1' && c.metadata.APIVersion !== 'v2') throw new ChartLoadError('invalid chart apiVersion');
+  if (c.metadata.APIVersion === 'v3') throw new ChartLoadError('invalid chart apiVersion');
+  if (c.metadata.APIVersion !== 'v1' && c.metadata.APIVersion !== 'v2') throw new ChartLoadError('unsupported chart version');
   validateMetadata(c.metadata);
 
   for (const [n, list] of subcharts) {

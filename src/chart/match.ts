@@ -20,7 +20,12 @@ export function goMatch(pattern: string, name: string): boolean {
 const cache = new Map<string, RegExp>();
 
 function escapeRe(c: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(c) ? '\\' + c : c;
+  return /[\\^$.*+?()[\]{}|/]/.test(c) ? '\\' + c : c;
+}
+
+/** Escapes one character for use inside a RegExp character class (unicode mode). */
+function escapeClass(c: string): string {
+  return /[\\\]^[-]/.test(c) ? '\\' + c : c;
 }
 
 function compile(pattern: string): RegExp {
@@ -63,8 +68,8 @@ function compile(pattern: string): RegExp {
           if (i >= p.length) throw new BadPatternError();
           lo = p[i]!;
         } else if (lo === '-' || lo === ']') {
-          // Go rejects an unescaped '-' or ']' at the start of a range item... except ']' first handled above
-          if (lo === '-') throw new BadPatternError();
+          // Go rejects an unescaped '-' or ']' as a range item.
+          throw new BadPatternError();
         }
         i++;
         let hi = lo;
@@ -80,7 +85,7 @@ function compile(pattern: string): RegExp {
           i++;
           if (hi < lo) throw new BadPatternError();
         }
-        ranges.push(lo === hi ? escapeRe(lo) : `${escapeRe(lo)}-${escapeRe(hi)}`);
+        ranges.push(lo === hi ? escapeClass(lo) : `${escapeClass(lo)}-${escapeClass(hi)}`);
       }
       out += negate ? `(?:(?!/)[^${ranges.join('')}])` : `[${ranges.join('')}]`;
     } else {

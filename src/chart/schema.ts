@@ -42,15 +42,16 @@ async function compile(schemaText: string): Promise<Validator> {
   }
   const draft = typeof schema.$schema === 'string' ? schema.$schema : '';
   let AjvClass: new (opts: object) => { compile: (s: object) => Validator; addFormat?: unknown };
-  if (draft.includes('2020-12')) AjvClass = (await import('ajv/dist/2020.js')).default as never;
+  // santhosh-tekuri/jsonschema (Helm 4) defaults to draft 2020-12 when $schema is absent.
+  if (draft === '' || draft.includes('2020-12')) AjvClass = (await import('ajv/dist/2020.js')).default as never;
   else if (draft.includes('2019-09')) AjvClass = (await import('ajv/dist/2019.js')).default as never;
   else AjvClass = (await import('ajv')).default as never;
   const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: true, allowUnionTypes: true, logger: false });
   const addFormats = (await import('ajv-formats')).default as unknown as (a: unknown) => void;
   addFormats(ajv);
   const local = { ...schema };
-  if (typeof local.$schema === 'string' && !/draft-0[4-7]|2019-09|2020-12/.test(local.$schema)) delete local.$schema;
-  if (typeof local.$schema === 'string' && /draft-0[46]/.test(local.$schema)) delete local.$schema;
+  // The draft was chosen above; the URL spelling (http/https, trailing #) must not matter.
+  delete local.$schema;
   let v: Validator;
   try {
     v = ajv.compile(local);
@@ -140,7 +141,7 @@ function describe(e: AjvError, data: unknown): string {
 
 /** Keyword order of the reference validator (object checks, then children, then additional…). */
 function rank(e: AjvError): number {
-  const order = ['type', 'enum', 'const', 'format', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minProperties', 'maxProperties', 'required', 'dependentRequired', 'dependencies'];
+  const order = ['type', 'enum', 'const', 'format', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minProperties', 'maxProperties', 'required', 'dependentRequired', 'dependencies', 'minItems', 'maxItems', 'uniqueItems', 'minContains', 'maxContains'];
   const i = order.indexOf(e.keyword);
   if (i >= 0) return i;
   if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') return 200;

@@ -39,12 +39,24 @@ export default class Template extends RelCommand {
   };
 
   async run(): Promise<void> {
-    const { argv, flags } = await this.parse(Template);
-    const args = argv as string[];
     const fail = (msg: string): void => {
       process.stderr.write(`Error: ${msg}\n`);
       process.exitCode = 1;
     };
+    let parsed;
+    try {
+      parsed = await this.parse(Template);
+    } catch (e) {
+      // helm's (cobra's) wording for flag errors, exit code 1.
+      const msg = e instanceof Error ? e.message : String(e);
+      const unknown = /Nonexistent flags?: (\S+)/.exec(msg);
+      if (unknown) return fail(`unknown flag: ${unknown[1]!.replace(/,$/, '')}`);
+      const needs = /Flag --(\S+) expects a value/.exec(msg);
+      if (needs) return fail(`flag needs an argument: --${needs[1]}`);
+      return fail(msg.split('\n')[0]!);
+    }
+    const { argv, flags } = parsed;
+    const args = argv as string[];
     if (args.length === 0) return fail('"rel template" requires at least 1 argument\n\nUsage:  rel template [NAME] [CHART] [flags]');
     if (args.length > 2) return fail(`expected at most two arguments, unexpected arguments: ${args.slice(2).join(', ')}`);
     const [releaseName, chart] = args.length === 2 ? [args[0], args[1]!] : [undefined, args[0]!];

@@ -112,7 +112,11 @@ function encodeYaml(m: GoMap): string {
 }
 
 function esc(c: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(c) ? '\\' + c : c;
+  return /[\\^$.*+?()[\]{}|/]/.test(c) ? '\\' + c : c;
+}
+
+function escClass(c: string): string {
+  return /[\\\]^[-]/.test(c) ? '\\' + c : c;
 }
 
 /** Compiles a gobwas/glob pattern (separator '/') to a RegExp. Throws on malformed patterns. */
@@ -150,10 +154,10 @@ export function compileGlob(pattern: string): RegExp {
         while (i < p.length && p[i] !== ']') {
           const a = p[i]!;
           if (p[i + 1] === '-' && p[i + 2] !== undefined && p[i + 2] !== ']') {
-            cls += `${esc(a)}-${esc(p[i + 2]!)}`;
+            cls += `${escClass(a)}-${escClass(p[i + 2]!)}`;
             i += 3;
           } else {
-            cls += esc(a);
+            cls += escClass(a);
             i++;
           }
         }
