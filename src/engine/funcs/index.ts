@@ -9,6 +9,7 @@ import { mathFuncs } from './math.js';
 import { dateFuncs } from './time.js';
 import { cryptoFuncs } from './crypto.js';
 import { regexFuncs } from './regex.js';
+import { semverFuncs } from './semver.js';
 import { defaultFuncs, dictFuncs, listFuncs, reflectFuncs } from './collections.js';
 
 /** Functions bound by the render module (need the template set or a cluster). */
@@ -26,6 +27,7 @@ export function sprigFuncs(): FuncMap {
     ...dateFuncs(),
     ...cryptoFuncs(),
     ...regexFuncs(),
+    ...semverFuncs(),
   };
   return m;
 }
