@@ -15,7 +15,9 @@ import { ParseError, parse } from './parse.js';
 
 export { TemplateError, MissingKey };
 export type { MethodSpecs } from './exec.js';
-export { truth as isTrue } from './builtins.js';
+export { truth as isTrue, underlying } from './builtins.js';
+export type { GoNamedType } from './builtins.js';
+export { isStackOverflow } from './exec.js';
 
 class Common implements ExecEnv {
   tmpl = new Map<string, Template>();
