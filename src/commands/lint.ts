@@ -1,0 +1,62 @@
+import { Args, Flags } from '@oclif/core';
+import { RelCommand, commonFlags } from '../cli/base.js';
+import { UserError } from '../cli/errors.js';
+import { formatRun, lintRuns } from '../lint/lint.js';
+
+export default class Lint extends RelCommand {
+  static override description = `Check a chart for problems, like helm lint, and validate every rendered object against the Kubernetes API schemas.
+
+Checks Chart.yaml (required fields, semver version, apiVersion, icon, maintainers), values.yaml and
+values.schema.json, renders the templates and checks each document (YAML, object names,
+deprecated APIs, selectors), then validates each object against the Kubernetes schema of its
+kind (custom resources against the CRDs the chart ships). Each message names the file and the
+object. With --env (repeatable) or --all-envs the chart is linted once per environment of
+rel.yaml, with that environment's values files. Exit code 1 when a chart fails (ERROR, or
+WARNING with --strict).`;
+
+  static override examples = [
+    '<%= config.bin %> lint charts/shop',
+    '<%= config.bin %> lint charts/shop --env prod',
+    '<%= config.bin %> lint charts/shop --all-envs --strict',
+    '<%= config.bin %> lint charts/shop -f my-values.yaml --set replicaCount=3',
+  ];
+
+  static override args = {
+    chart: Args.string({ description: 'Chart folder or packaged chart (.tgz).', required: true }),
+  };
+
+  static override flags = {
+    ...commonFlags,
+    env: Flags.string({ char: 'e', description: 'Environment of rel.yaml whose values are used (repeatable).', multiple: true }),
+    'all-envs': Flags.boolean({ description: 'Lint once for every environment of rel.yaml.', default: false, exclusive: ['env'] }),
+    values: Flags.string({ char: 'f', description: 'Values file (repeatable; later files win).', multiple: true }),
+    set: Flags.string({ description: 'Set a value, key=value (repeatable).', multiple: true }),
+    'set-string': Flags.string({ description: 'Set a string value, key=value (repeatable).', multiple: true }),
+    'set-json': Flags.string({ description: 'Set a JSON value, key=json (repeatable).', multiple: true }),
+    'set-file': Flags.string({ description: 'Set a value from a file, key=path (repeatable).', multiple: true }),
+    strict: Flags.boolean({ description: 'Fail on warnings too, and on references to missing values.', default: false }),
+    'kube-version': Flags.string({ description: 'Kubernetes version used for .Capabilities.KubeVersion.' }),
+    namespace: Flags.string({ char: 'n', description: 'Namespace used for .Release.Namespace.' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Lint);
+    const runs = await lintRuns(args.chart, {
+      envs: flags.env,
+      allEnvs: flags['all-envs'],
+      valueFiles: flags.values,
+      set: flags.set,
+      setString: flags['set-string'],
+      setJson: flags['set-json'],
+      setFile: flags['set-file'],
+      strict: flags.strict,
+      kubeVersion: flags['kube-version'],
+      namespace: flags.namespace,
+    });
+    for (const r of runs) process.stdout.write(formatRun(r));
+    const failed = runs.filter((r) => r.failed).length;
+    const summary = `${runs.length} chart(s) linted, ${failed} chart(s) failed`;
+    if (failed > 0) throw new UserError(summary);
+    this.log(summary);
+  }
+}
