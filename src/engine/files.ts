@@ -69,7 +69,11 @@ export class Files extends GoStruct {
     return decoder.decode(this.GetBytes(name));
   }
 
-  Glob(pattern: string): Files {
+  /**
+   * The files matching a glob. The result is a Go map (path → bytes) so that templates can
+   * `range` over it, and it answers `.AsConfig` / `.AsSecrets` like Helm's files type.
+   */
+  Glob(pattern: string): GoMap {
     let re: RegExp;
     try {
       re = compileGlob(pattern);
@@ -78,7 +82,7 @@ export class Files extends GoStruct {
     }
     const out = new Map<string, Uint8Array>();
     for (const [k, v] of this.entries) if (re.test(k)) out.set(k, v);
-    return new Files(out);
+    return filesMap(out);
   }
 
   AsConfig(): string {
@@ -100,6 +104,31 @@ export class Files extends GoStruct {
     if (s.length > 0 && s.endsWith('\n')) s = s.slice(0, -1);
     return s.split('\n');
   }
+}
+
+const MAP_METHODS = new Set(['AsConfig', 'AsSecrets']);
+
+/**
+ * A map[string][]byte with Helm's files methods that take no arguments (AsConfig, AsSecrets),
+ * which templates reach as fields (`(.Files.Glob "conf/*").AsConfig`).
+ */
+export function filesMap(entries: Map<string, Uint8Array>): GoMap {
+  const target = newMap();
+  for (const k of [...entries.keys()].sort()) target[k] = entries.get(k)!;
+  const files = new Files(entries);
+  const method = (prop: string): string => (prop === 'AsConfig' ? files.AsConfig() : files.AsSecrets());
+  return new Proxy(target, {
+    get(t, prop, recv) {
+      if (typeof prop === 'string' && MAP_METHODS.has(prop) && !Object.prototype.hasOwnProperty.call(t, prop)) return method(prop);
+      return Reflect.get(t, prop, recv);
+    },
+    getOwnPropertyDescriptor(t, prop) {
+      if (typeof prop === 'string' && MAP_METHODS.has(prop) && !Object.prototype.hasOwnProperty.call(t, prop)) {
+        return { value: method(prop), enumerable: false, configurable: true, writable: false };
+      }
+      return Reflect.getOwnPropertyDescriptor(t, prop);
+    },
+  });
 }
 
 function encodeYaml(m: GoMap): string {
