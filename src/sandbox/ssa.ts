@@ -183,6 +183,19 @@ function removeAt(obj: Obj, p: string): void {
   }
 }
 
+/** After a removal, drops the lists and maps it left empty (up to the top-level field). */
+function pruneEmptyParents(obj: Obj, p: string): void {
+  const parts = p.split(SEP);
+  for (let n = parts.length - 1; n >= 2; n--) {
+    const parentPath = parts.slice(0, n).join(SEP);
+    if (isItemPath(parentPath)) return;
+    const v = valueAt(obj, parentPath);
+    const empty = Array.isArray(v) ? v.length === 0 : isObj(v) && Object.keys(v).length === 0;
+    if (!empty) return;
+    removeAt(obj, parentPath);
+  }
+}
+
 /** Deep-merges an applied configuration into a live object (maps recursively, keyed lists by key). */
 export function mergeApplied(live: unknown, applied: unknown, name: string, builtin: boolean): unknown {
   if (isObj(applied)) {
@@ -272,10 +285,14 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
   const others = managed.filter((m) => entryKey(m.entry) !== selfKey);
   const ownedByOthers = (p: string) => others.some((m) => m.set.has(p) || [...m.set].some((q) => q.startsWith(p + SEP)));
   const removed = [...prev].filter((p) => !appliedSet.has(p) && !ownedByOthers(p));
-  removed.sort((a, b) => b.split(SEP).length - a.split(SEP).length);
-  for (const p of removed) {
-    if (isItemPath(p) && valueAt(applied, p) !== MISSING) continue;
+  // whole items go at once (their key fields with them); then leaves, deepest first
+  const removedItems = removed.filter((p) => isItemPath(p) && valueAt(applied, p) === MISSING);
+  const underRemovedItem = (p: string) => removedItems.some((i) => p.startsWith(i + SEP));
+  const order = removed.filter((p) => !underRemovedItem(p) && !(isItemPath(p) && valueAt(applied, p) !== MISSING));
+  order.sort((a, b) => b.split(SEP).length - a.split(SEP).length);
+  for (const p of order) {
     removeAt(base as unknown as Obj, p);
+    pruneEmptyParents(base as unknown as Obj, p);
   }
 
   let merged: KubeObject;
