@@ -599,6 +599,12 @@ export class Exec {
           if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
           return (receiver as unknown as Record<string, GoValue>)[fieldName];
         }
+        const c0 = fieldName.charCodeAt(0);
+        if (c0 >= 65 && c0 <= 90 && fieldName in receiver) {
+          // an exported field implemented as an accessor (getter) on the class
+          if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
+          return (receiver as unknown as Record<string, GoValue>)[fieldName];
+        }
         const u = underlying(receiver);
         if (u !== receiver && isGoMap(u)) {
           if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);

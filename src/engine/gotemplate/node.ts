@@ -223,6 +223,9 @@ export function nodeString(n: Node): string {
   return '';
 }
 
+/** Text made only of Go's unicode.IsSpace characters (bytes.TrimSpace gives ""). */
+const GO_SPACE_ONLY = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+
 /** Go's parse.IsEmptyTree. */
 export function isEmptyTree(n: Node | null): boolean {
   if (n === null) return true;
@@ -231,7 +234,7 @@ export function isEmptyTree(n: Node | null): boolean {
       for (const c of n.nodes) if (!isEmptyTree(c)) return false;
       return true;
     case N.Text:
-      return n.text.trim().replace(/^[\t\n\v\f\r \u0085\u00a0]+|[\t\n\v\f\r \u0085\u00a0]+$/g, '') === '';
+      return GO_SPACE_ONLY.test(n.text);
     default:
       return false;
   }

@@ -58,6 +58,9 @@ class Plain extends GoStruct {
   readonly goTypeName = 'chart.Metadata';
   Name = 'c';
   Version = '1.0';
+  get Upper(): string {
+    return this.Name.toUpperCase();
+  }
 }
 
 // Expected outputs follow Go's documented text/template behaviour.
@@ -78,7 +81,7 @@ const outputs: [string, string, GoValue?][] = [
   ['{{ .caps.Has "apps/v1" }} {{ .caps.Has "x/v9" }} {{ .caps.Version }} {{ .caps }}', 'true false v1.35.0 caps(v1.35.0)'],
   ['{{ .caps.Join "-" "a" "b" }}|{{ "z" | .caps.Join "+" "y" }}', 'a-b|y+z'],
   ['{{ if .caps.Has "apps/v1" }}yes{{ end }}', 'yes'],
-  ['{{ .plain }} {{ .plain.Name }} {{ printf "%+v" .plain }}', '{c 1.0} c {Name:c Version:1.0}'],
+  ['{{ .plain }} {{ .plain.Name }} {{ printf "%+v" .plain }} {{ .plain.Upper }}', '{c 1.0} c {Name:c Version:1.0} C'],
   ['{{ call .fn 2 3 }}', '5'],
   ['{{ js "\\u2028x" }}', '\\u2028x'],
   ['{{ urlquery "a b" "c" }}', 'a+bc'],
