@@ -263,6 +263,19 @@ function isValidConstraint(c: string): boolean {
 /** Writes the fetched packages into charts/: stale archives of these dependencies are removed, new ones written. */
 async function installFetches(chartDir: string, fetches: Fetch[], log: Log): Promise<void> {
   const chartsDir = nodePath.join(chartDir, 'charts');
+  const lst = await fsp.lstat(chartsDir).catch(() => null);
+  if (lst?.isSymbolicLink()) {
+    const real = await fsp.realpath(chartsDir).catch(() => '');
+    const top = await fsp.realpath(chartDir);
+    const rel = real === '' ? '..' : nodePath.relative(top, real);
+    if (rel.startsWith('..') || nodePath.isAbsolute(rel)) {
+      throw new UserError(`refusing to write dependencies: ${chartsDir} is a symbolic link to ${real || 'a missing target'}, outside the chart`, {
+        hint: 'Replace the charts/ link with a real folder.',
+      });
+    }
+  } else if (lst && !lst.isDirectory()) {
+    throw new UserError(`refusing to write dependencies: ${chartsDir} is not a folder`);
+  }
   await fsp.mkdir(chartsDir, { recursive: true });
   const keep = new Set(fetches.filter((f) => f.data).map((f) => f.file));
   const names = new Set(fetches.filter((f) => f.data).map((f) => f.dep.Name));
