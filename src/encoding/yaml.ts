@@ -14,7 +14,7 @@
 import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, isPair, LineCounter } from 'yaml';
 import jsyaml from 'js-yaml';
 import type { Node as YNode, Document as YDocument } from 'yaml';
-import { newMap, type GoMap, type GoValue } from '../engine/types.js';
+import { GoStruct, isGoMap, newMap, type GoMap, type GoValue } from '../engine/types.js';
 import { formatFloatG } from './gofloat.js';
 import { jsonNormalize, JsonMarshalError, type JNode } from './json.js';
 
@@ -923,15 +923,20 @@ function numberNode(text: string): ENode {
 }
 
 /** go-yaml v2 sorter.go keyList.Less for string keys. */
-export function yamlKeyLess(a: string, b: string): boolean {
+export function yamlKeyLess(a: string, b: string, v3 = false): boolean {
   const ar = Array.from(a);
   const br = Array.from(b);
+  let digits = false;
   for (let i = 0; i < ar.length && i < br.length; i++) {
-    if (ar[i] === br[i]) continue;
+    if (ar[i] === br[i]) {
+      digits = isDigit(ar[i]);
+      continue;
+    }
     const al = isLetter(ar[i]);
     const bl = isLetter(br[i]);
     if (al && bl) return ar[i].codePointAt(0)! < br[i].codePointAt(0)!;
-    if (al || bl) return bl;
+    // go-yaml v3 fixed the order of a letter after a digit run; v2 did not.
+    if (al || bl) return v3 && digits ? al : bl;
     let an = 0n;
     let bn = 0n;
     if (ar[i] === '0' || br[i] === '0') {
@@ -1030,7 +1035,7 @@ function isBlankzCp(c: number | undefined): boolean {
 
 const ASCII: string[] = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
 
-function analyzeScalar(cps: number[]): Analysis {
+function analyzeScalar(cps: number[], v3 = false): Analysis {
   if (cps.length === 0) {
     return { multiline: false, flowPlainAllowed: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false };
   }
@@ -1046,6 +1051,7 @@ function analyzeScalar(cps: number[]): Analysis {
   let spaceBreak = false;
   let previousSpace = false;
   let previousBreak = false;
+  let tabs = false;
   const n = cps.length;
   if (
     n >= 3 &&
@@ -1114,7 +1120,8 @@ function analyzeScalar(cps: number[]): Analysis {
           break;
       }
     }
-    if (!isPrintableCp(c)) specialCharacters = true;
+    if (v3 && c === 0x09) tabs = true;
+    else if (!isPrintableCp(c)) specialCharacters = true;
     if (c === 0x20) {
       if (i === 0) leadingSpace = true;
       if (i === n - 1) trailingSpace = true;
@@ -1161,6 +1168,12 @@ function analyzeScalar(cps: number[]): Analysis {
     a.flowPlainAllowed = false;
     a.blockPlainAllowed = false;
   }
+  if (tabs) {
+    // go-yaml v3 keeps tabs out of plain and single-quoted scalars but allows them in blocks.
+    a.flowPlainAllowed = false;
+    a.blockPlainAllowed = false;
+    a.singleQuotedAllowed = false;
+  }
   if (flowIndicators) a.flowPlainAllowed = false;
   if (blockIndicators) a.blockPlainAllowed = false;
   return a;
@@ -1171,6 +1184,13 @@ const BEST_WIDTH = 80;
 
 class Emitter {
   out = '';
+  constructor(
+    /** go-yaml v3 layout (toYamlPretty): sequences indented under their key, no line folding. */
+    readonly v3 = false,
+  ) {}
+  get bestWidth(): number {
+    return this.v3 ? Infinity : BEST_WIDTH;
+  }
   column = 0;
   indent = -1;
   indents: number[] = [];
@@ -1235,7 +1255,7 @@ class Emitter {
     this.simpleKeyContext = simpleKey;
     switch (node.t) {
       case 'scalar':
-        this.emitScalar(node, analyzeScalar(cpsOf(node.value)));
+        this.emitScalar(node, analyzeScalar(cpsOf(node.value), this.v3));
         return;
       case 'seq':
         if (this.flowLevel > 0 || node.items.length === 0) {
@@ -1257,7 +1277,7 @@ class Emitter {
   }
 
   emitBlockSequence(items: ENode[]): void {
-    this.increaseIndent(false, this.mappingContext && !this.indention);
+    this.increaseIndent(false, !this.v3 && this.mappingContext && !this.indention);
     for (const item of items) {
       this.writeIndent();
       this.writeIndicator('-', true, false, true);
@@ -1270,7 +1290,7 @@ class Emitter {
     this.increaseIndent(false, false);
     for (const [k, v] of items) {
       this.writeIndent();
-      const ka = k.t === 'scalar' ? analyzeScalar(cpsOf(k.value)) : undefined;
+      const ka = k.t === 'scalar' ? analyzeScalar(cpsOf(k.value), this.v3) : undefined;
       const simple = k.t === 'scalar' && ka !== undefined && !ka.multiline && utf8Length(k.value) <= 128;
       if (simple) {
         this.rootContext = false;
@@ -1327,7 +1347,7 @@ class Emitter {
     for (let i = 0; i < v.length; i++) {
       const c = v[i];
       if (c === 0x20) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && v[i + 1] !== 0x20) {
+        if (allowBreaks && !spaces && this.column > this.bestWidth && v[i + 1] !== 0x20) {
           this.writeIndent();
         } else {
           this.write(c);
@@ -1358,7 +1378,7 @@ class Emitter {
     for (let i = 0; i < v.length; i++) {
       const c = v[i];
       if (c === 0x20) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < v.length - 1 && v[i + 1] !== 0x20) {
+        if (allowBreaks && !spaces && this.column > this.bestWidth && i > 0 && i < v.length - 1 && v[i + 1] !== 0x20) {
           this.writeIndent();
         } else {
           this.write(c);
@@ -1451,7 +1471,7 @@ class Emitter {
         }
         spaces = false;
       } else if (c === 0x20) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i !== 0 && i !== v.length - 1) {
+        if (allowBreaks && !spaces && this.column > this.bestWidth && i !== 0 && i !== v.length - 1) {
           this.writeIndent();
           if (v[i + 1] === 0x20) this.put('\\');
         } else {
@@ -1554,6 +1574,54 @@ export function toYaml(v: GoValue): string {
 }
 
 export type { V2Scalar };
+
+/** The go-yaml v3 encoder's view of a Go value (no JSON round trip). */
+function goValueToV3Node(v: GoValue, depth: number): ENode {
+  if (depth > MAX_DEPTH * 10) throw new YamlError('error marshaling YAML: value is nested too deeply');
+  if (v === null || v === undefined) return { t: 'scalar', value: 'null', style: 'plain' };
+  switch (typeof v) {
+    case 'boolean':
+      return { t: 'scalar', value: v ? 'true' : 'false', style: 'plain' };
+    case 'bigint':
+      return { t: 'scalar', value: v.toString(), style: 'plain' };
+    case 'number': {
+      let f = formatFloatG(v, 64);
+      if (f === '+Inf') f = '.inf';
+      else if (f === '-Inf') f = '-.inf';
+      else if (f === 'NaN') f = '.nan';
+      return { t: 'scalar', value: f, style: 'plain' };
+    }
+    case 'string':
+      return stringNode(v);
+  }
+  if (v instanceof Uint8Array) return stringNode(Buffer.from(v).toString('base64'));
+  if (Array.isArray(v)) return { t: 'seq', items: v.map((x) => goValueToV3Node(x, depth + 1)) };
+  let m: GoMap | undefined;
+  if (isGoMap(v)) m = v;
+  else if (v instanceof GoStruct) {
+    const j = (v as GoStruct & { toJSON?: () => GoValue }).toJSON?.();
+    if (j !== undefined) return goValueToV3Node(j, depth + 1);
+    m = newMap();
+    for (const k of Object.keys(v)) if (/^\p{Lu}/u.test(k)) m[k] = (v as unknown as GoMap)[k];
+  }
+  if (!m) throw new YamlError(`cannot marshal type: ${typeof v}`);
+  const keys = Object.keys(m).sort((x, y) => (x === y ? 0 : yamlKeyLess(x, y, true) ? -1 : 1));
+  return { t: 'map', items: keys.map((k) => [stringNode(k), goValueToV3Node(m![k], depth + 1)] as [ENode, ENode]) };
+}
+
+/**
+ * Helm's toYamlPretty: go-yaml v3's Encoder with SetIndent(2) on the Go value itself (no JSON
+ * round trip): sequences indented under their key, floats in Go's %g form, no line folding.
+ * Includes the final newline (Helm trims it).
+ */
+export function toYamlPretty(v: GoValue): string {
+  try {
+    return new Emitter(true).emitDocument(goValueToV3Node(v, 0));
+  } catch (e) {
+    if (e instanceof RangeError) throw new YamlError('error marshaling YAML: value is nested too deeply');
+    throw e;
+  }
+}
 
 /** The JSON kind name Go's decoder uses in "cannot unmarshal X into Go value of type ...". */
 function jsonKindName(v: GoValue): string {

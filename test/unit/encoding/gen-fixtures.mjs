@@ -50,7 +50,7 @@ const files = {};
 all.forEach((c, i) => (files[`cases/c${String(i).padStart(3, '0')}`] = c.yaml));
 const tpl = `{{- range $path, $_ := .Files.Glob "cases/*" }}
 {{- $v := $.Files.Get $path | fromYaml }}
-{{ base $path }}: {{ dict "json" (toJson $v) "yaml" (toYaml $v) "toml" (toToml $v) | toJson | b64enc }}
+{{ base $path }}: {{ dict "json" (toJson $v) "yaml" (toYaml $v) "toml" (toToml $v) "pretty" (toYamlPretty $v) "pjson" (toPrettyJson $v) "rawjson" (toRawJson $v) | toJson | b64enc }}
 {{- end }}
 `;
 const r1 = runHelm([chart('yamlprobe', '{}\n', tpl, files)]);
