@@ -405,7 +405,12 @@ export class Engine {
         try {
           return t.executeTemplate(name, data);
         } catch (e) {
-          if (e instanceof RangeError || (e as { fatal?: boolean }).fatal === true) throw e;
+          // JavaScript's stack ends before helm's limit of ${RECURSION_MAX} nested includes: report
+          // the runaway recursion the way helm does, at the include that could not run.
+          if (e instanceof RangeError || ((e as { fatal?: boolean }).fatal === true && /recursion too deep/.test(msgOf(e)))) {
+            throw new GoError(`rendering template has a nested reference name: ${name}: unable to execute template`);
+          }
+          if ((e as { fatal?: boolean }).fatal === true) throw e;
           throw new GoError(msgOf(e));
         } finally {
           includedNames.set(name, (includedNames.get(name) ?? 1) - 1);
