@@ -98,7 +98,8 @@ export async function loadChartOrFail(path: string, what = 'chart'): Promise<Cha
     return await loadChart(path);
   } catch (e) {
     if (e instanceof ChartLoadError) {
-      throw new UserError(`cannot load ${what} ${path}: ${e.message}`, { hint: 'Check the chart with `rel lint`.', cause: e });
+      const msg = e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message;
+      throw new UserError(`cannot load ${what} ${path}: ${msg}`, { hint: 'Check the chart with `rel lint`.', cause: e });
     }
     if ((e as NodeJS.ErrnoException).code) throw new UserError(`cannot read ${what} ${path}: ${(e as Error).message}`, { cause: e });
     throw e;
