@@ -116,6 +116,21 @@ export async function status(ctx: ReleaseContext, name: string, revision?: numbe
       resources.push({ kind: o.kind!, name: o.metadata!.name!, state: rd.state, message: rd.message });
     }
   }
+  const { RolloutStateStore } = await import('../rollout/state.js');
+  const live = await new RolloutStateStore(ctx.kube, r.namespace).load(r.name).catch(() => undefined);
+  const rollout = live
+    ? {
+        strategy: live.strategy,
+        phase: live.phase,
+        revision: live.revision,
+        weight: live.weight,
+        step: `${Math.min(live.stepIndex + 1, live.steps.length)}/${live.steps.length}`,
+        steps: live.steps.join(','),
+        heartbeat: live.heartbeat,
+        ...(live.pausedReason ? { paused: live.pausedReason } : {}),
+        targets: live.targets.map((t) => `${t.deployment} → ${t.canaryDeployment} (${t.router})`).join('; '),
+      }
+    : r.rel?.rollout;
   return {
     name: r.name,
     namespace: r.namespace,
@@ -125,8 +140,8 @@ export async function status(ctx: ReleaseContext, name: string, revision?: numbe
     lastDeployed: r.info.last_deployed ?? '',
     chart: chartLabel(r),
     resources,
-    rollout: r.rel?.rollout,
-    analysis: r.rel?.analysis,
+    rollout,
+    analysis: (live?.lastMeasurements as Record<string, unknown>[] | undefined) ?? r.rel?.analysis,
     notes: r.info.notes,
   };
 }

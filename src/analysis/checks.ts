@@ -64,7 +64,7 @@ export function builtinChecks(opts: { maxErrorRate: number; maxLatencyRatio: num
     {
       name: 'error-rate',
       query:
-        'sum(rate({{selectors.requests}}{ {{selectors.canary}},status=~"5.." }[{{interval}}])) / sum(rate({{selectors.requests}}{ {{selectors.canary}} }[{{interval}}]))',
+        '(sum(rate({{selectors.requests}}{ {{selectors.canary}},status=~"5.." }[{{interval}}])) or vector(0)) / sum(rate({{selectors.requests}}{ {{selectors.canary}} }[{{interval}}]))',
       op: '<=',
       threshold: opts.maxErrorRate,
       noData: 'inconclusive',

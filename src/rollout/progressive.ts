@@ -15,6 +15,8 @@ import { type RolloutState, type RolloutTarget, RolloutStateStore } from './stat
 
 export const TRACK_LABEL = 'rel.dev/track';
 export const CANARY_OF_LABEL = 'rel.dev/canary-of';
+/** How often a running rollout looks for `rel promote` / `rel abort` requests. */
+const REQUEST_POLL_MS = 500;
 
 export interface ProgressiveOptions {
   strategy: 'canary' | 'blueGreen';
@@ -302,9 +304,15 @@ export class ProgressiveRollout {
     const end = Date.now() + durationMs;
     const sleep = this.opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     for (;;) {
-      const wait = Math.min(this.opts.analysisIntervalMs, end - Date.now());
-      if (wait > 0) await sleep(wait);
-      const live = await this.store.load(this.state.release);
+      // Sleep until the next measurement, but look for promote/abort requests twice a second.
+      const until = Date.now() + Math.min(this.opts.analysisIntervalMs, end - Date.now());
+      let live: RolloutState | undefined;
+      for (;;) {
+        const left = until - Date.now();
+        if (left > 0) await sleep(Math.min(left, REQUEST_POLL_MS));
+        live = await this.store.load(this.state.release);
+        if (live?.request || Date.now() >= until) break;
+      }
       if (live?.request) {
         const req = live.request;
         this.state.request = undefined;
@@ -357,6 +365,14 @@ export class ProgressiveRollout {
     await this.store.delete(this.state.release);
   }
 
+  /** Replaces a Service's selector (an update, so no key of the other selector survives a merge). */
+  private async setSelector(svc: Svc, selector: Record<string, string>): Promise<void> {
+    const live = (await this.kube.get('v1', 'Service', svc.metadata!.name!, svc.metadata?.namespace ?? this.ctx.namespace)) as Svc | undefined;
+    if (!live) throw new Error(`Service ${svc.metadata?.name} not found`);
+    live.spec = { ...live.spec, selector };
+    await this.kube.replace(live);
+  }
+
   private async cleanup(): Promise<void> {
     for (const p of this.plans) {
       await p.router.reset();
@@ -370,7 +386,7 @@ export class ProgressiveRollout {
     this.state.phase = 'aborting';
     for (const p of this.plans) await p.router.reset().catch((e: Error) => this.log(`  warning: resetting ${p.router.describe()}: ${e.message}`));
     if (this.opts.strategy === 'blueGreen') {
-      for (const p of this.plans) if (p.service) await this.kube.apply(p.service).catch(() => {});
+      for (const p of this.plans) if (p.service) await this.setSelector(p.service, p.service.spec?.selector ?? {}).catch((e: Error) => this.log(`  warning: ${e.message}`));
     }
     for (const p of this.plans) {
       await this.kube.delete(p.canary);
@@ -400,13 +416,7 @@ export class ProgressiveRollout {
       await this.analyse(Number.POSITIVE_INFINITY);
     }
     this.log('  switching traffic to the new version');
-    for (const p of this.plans) {
-      if (!p.service || !p.canaryService) continue;
-      const live = (await this.kube.get('v1', 'Service', p.service.metadata!.name!, this.ctx.namespace)) as Svc | undefined;
-      if (!live) continue;
-      live.spec = { ...live.spec, selector: p.canaryService.spec!.selector };
-      await this.kube.replace(live);
-    }
+    for (const p of this.plans) if (p.service && p.canaryService) await this.setSelector(p.service, p.canaryService.spec!.selector!);
     this.state.weight = 100;
     await this.store.save(this.state);
     this.log(`  post-promotion analysis; the old version stays up ${Math.round((this.opts.scaleDownDelayMs ?? 30_000) / 1000)}s for an instant rollback`);
@@ -416,7 +426,7 @@ export class ProgressiveRollout {
     await this.store.save(this.state);
     for (const p of this.plans) await this.kube.apply(p.stable);
     await waitForReady(this.kube, this.plans.map((p) => p.stable), { timeoutMs: this.opts.timeoutMs, signal: this.ctx.signal });
-    for (const p of this.plans) if (p.service) await this.kube.apply(p.service);
+    for (const p of this.plans) if (p.service) await this.setSelector(p.service, p.service.spec?.selector ?? {});
     await this.cleanup();
     await this.store.delete(this.state.release);
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type Sandbox, startSandbox, writeKubeconfig } from '../../../src/sandbox/index.js';
+import { type RunningPrometheus, TrafficSimulator, startPrometheus, storeClusterView } from '../../../src/sandbox/traffic/index.js';
 
 export const root = resolve(import.meta.dirname, '../../..');
 export const helmBin = join(root, '.cache/tools/helm');
@@ -15,14 +16,24 @@ export interface TestCluster {
   kubeconfig: string;
   dir: string;
   env: NodeJS.ProcessEnv;
+  prometheus?: RunningPrometheus;
+  traffic?: TrafficSimulator;
   helm(...args: string[]): Promise<string>;
   kubectl(...args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
 /** A sandbox on a free loopback port with its own kubeconfig and isolated helm home. */
-export async function testCluster(): Promise<TestCluster> {
+export async function testCluster(opts: { traffic?: boolean; prometheus?: boolean } = {}): Promise<TestCluster> {
   const sandbox = await startSandbox({ port: 0 });
+  let traffic: TrafficSimulator | undefined;
+  let prometheus: RunningPrometheus | undefined;
+  if (opts.traffic || opts.prometheus) {
+    traffic = new TrafficSimulator(storeClusterView(sandbox.cluster.store as never));
+    sandbox.addRoute(traffic.metricsRoute);
+    traffic.start();
+  }
+  if (opts.prometheus) prometheus = await startPrometheus({ scrapeTarget: `${sandbox.url}/metrics` });
   const dir = mkdtempSync(join(tmpdir(), 'rel-e2e-'));
   const kubeconfig = join(dir, 'kubeconfig');
   writeKubeconfig(kubeconfig, sandbox.url);
@@ -42,5 +53,19 @@ export async function testCluster(): Promise<TestCluster> {
       throw new Error(`${bin.split('/').pop()} ${args.join(' ')} failed: ${err.stderr || err.message}`);
     }
   };
-  return { sandbox, kubeconfig, dir, env, helm: tool(helmBin), kubectl: tool(kubectlBin), stop: () => sandbox.stop() };
+  return {
+    sandbox,
+    kubeconfig,
+    dir,
+    env,
+    prometheus,
+    traffic,
+    helm: tool(helmBin),
+    kubectl: tool(kubectlBin),
+    stop: async () => {
+      traffic?.stop();
+      await prometheus?.stop();
+      await sandbox.stop();
+    },
+  };
 }

@@ -31,7 +31,7 @@ describe('check queries', () => {
   it('substitutes variables and refuses unknown ones', () => {
     const [errorRate] = builtinChecks({ maxErrorRate: 0.05, maxLatencyRatio: 3, intervalMs: 10_000, failureLimit: 2 });
     expect(renderQuery(errorRate!.query, vars)).toBe(
-      'sum(rate(nginx_ingress_controller_requests{ namespace="prod",canary!="",status=~"5.." }[10s])) / sum(rate(nginx_ingress_controller_requests{ namespace="prod",canary!="" }[10s]))',
+      '(sum(rate(nginx_ingress_controller_requests{ namespace="prod",canary!="",status=~"5.." }[10s])) or vector(0)) / sum(rate(nginx_ingress_controller_requests{ namespace="prod",canary!="" }[10s]))',
     );
     expect(() => renderQuery('up{job="{{nope}}"}', vars)).toThrow(/unknown variable \{\{nope\}\}/);
   });
