@@ -3,8 +3,8 @@
  * evaluation order, the same conversions of arguments (validateType/evalArg), the same
  * treatment of nil and invalid values, and the same error messages and error locations.
  */
-import { compareGoStrings, formatTemplateValue, formatValue, quote, sortedKeys } from '../gofmt.js';
-import { FuncSpec, GoError, GoFunction, GoParamType, GoStruct, GoValue, goTypeName, isGoMap } from '../types.js';
+import { formatTemplateValue, formatValue, quote, sortedKeys } from '../gofmt.js';
+import { FuncSpec, GoFunction, GoParamType, GoStruct, GoValue, goTypeName, isGoMap } from '../types.js';
 import {
   ActionNode,
   BranchNode,
@@ -12,7 +12,6 @@ import {
   CommandNode,
   FieldNode,
   IdentifierNode,
-  ListNode,
   N,
   Node,
   NumberNode,
@@ -798,6 +797,3 @@ export class Exec {
     this.errorf(`can't handle assignment of ${nodeString(n)} to empty interface argument`);
   }
 }
-
-export { compareGoStrings };
-export type { ListNode };

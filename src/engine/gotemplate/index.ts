@@ -37,7 +37,7 @@ class Common implements ExecEnv {
 }
 
 export interface TemplateOptions {
-  /** Fail when the output of one execution grows past this many characters. */
+  /** Fail when the output of one execution grows past this many characters (UTF-16 code units). */
   maxOutputBytes?: number;
 }
 

@@ -168,25 +168,20 @@ function parseGoInt(text: string, allowSign: boolean): bigint | undefined {
   }
   if (s.length === 0) return undefined;
   let base = 10;
-  let prefixed = false;
   if (s[0] === '0' && s.length > 1) {
     const c = s[1]!.toLowerCase();
     if (c === 'x') {
       base = 16;
       s = s.slice(2);
-      prefixed = true;
     } else if (c === 'o') {
       base = 8;
       s = s.slice(2);
-      prefixed = true;
     } else if (c === 'b') {
       base = 2;
       s = s.slice(2);
-      prefixed = true;
     } else {
       base = 8;
       s = s.slice(1);
-      prefixed = true;
     }
   }
   // underscores may separate digits (and follow a base prefix)
