@@ -356,3 +356,123 @@ async function renderNameTemplate(text: string): Promise<string> {
   const engine = await Engine.create();
   return engine.renderString('name-template', text, null);
 }
+
+/** Splits a pflag StringSlice value (comma-separated, CSV quoting allowed). */
+function splitSlice(values: string[] | undefined): string[] | undefined {
+  if (!values) return undefined;
+  const out: string[] = [];
+  for (const v of values) {
+    if (v === '') continue;
+    let cur = '';
+    let quoted = false;
+    for (let i = 0; i < v.length; i++) {
+      const c = v[i]!;
+      if (c === '"') {
+        if (quoted && v[i + 1] === '"') {
+          cur += '"';
+          i++;
+        } else quoted = !quoted;
+      } else if (c === ',' && !quoted) {
+        out.push(cur);
+        cur = '';
+      } else cur += c;
+    }
+    out.push(cur);
+  }
+  return out;
+}
+
+/**
+ * `rel template` without the CLI framework (fast start-up): parses helm's flags with
+ * node:util, runs the template action and writes stdout/stderr. Returns the exit code.
+ * bin/run.js may call this directly for `rel template …`.
+ */
+export async function templateMain(argv: string[], io: { stdout?: (s: string) => void; stderr?: (s: string) => void } = {}): Promise<number> {
+  const out = io.stdout ?? ((s: string) => void process.stdout.write(s));
+  const err = io.stderr ?? ((s: string) => void process.stderr.write(s));
+  const { parseArgs } = await import('node:util');
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        values: { type: 'string', short: 'f', multiple: true },
+        set: { type: 'string', multiple: true },
+        'set-string': { type: 'string', multiple: true },
+        'set-file': { type: 'string', multiple: true },
+        'set-json': { type: 'string', multiple: true },
+        'set-literal': { type: 'string', multiple: true },
+        namespace: { type: 'string', short: 'n' },
+        'kube-version': { type: 'string' },
+        'api-versions': { type: 'string', short: 'a', multiple: true },
+        'include-crds': { type: 'boolean' },
+        'skip-crds': { type: 'boolean' },
+        'skip-tests': { type: 'boolean' },
+        'no-hooks': { type: 'boolean' },
+        'show-only': { type: 'string', short: 's', multiple: true },
+        'output-dir': { type: 'string' },
+        'release-name': { type: 'boolean' },
+        'is-upgrade': { type: 'boolean' },
+        'name-template': { type: 'string' },
+        'generate-name': { type: 'boolean', short: 'g' },
+        'skip-schema-validation': { type: 'boolean' },
+        debug: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    const msg = (e as Error).message;
+    const m = /Unknown option '(-{1,2})([^']+)'/.exec(msg);
+    if (m) err(m[1] === '--' ? `Error: unknown flag: --${m[2]}\n` : `Error: unknown shorthand flag: '${m[2]![0]}' in -${m[2]}\n`);
+    else {
+      const need = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(msg);
+      err(need ? `Error: flag needs an argument: ${need[1]}\n` : `Error: ${msg}\n`);
+    }
+    return 1;
+  }
+  const f = parsed.values;
+  const args = parsed.positionals;
+  if (args.length === 0) {
+    err('Error: "rel template" requires at least 1 argument\n\nUsage:  rel template [NAME] [CHART] [flags]\n');
+    return 1;
+  }
+  if (args.length > 2) {
+    err(`Error: expected at most two arguments, unexpected arguments: ${args.slice(2).join(', ')}\n`);
+    return 1;
+  }
+  const [releaseName, chart] = args.length === 2 ? [args[0], args[1]!] : [undefined, args[0]!];
+  const res = await runTemplate({
+    releaseName,
+    chart,
+    namespace: f.namespace ?? process.env.HELM_NAMESPACE,
+    valueFiles: splitSlice(f.values),
+    set: f.set,
+    setString: f['set-string'],
+    setFile: f['set-file'],
+    setJson: f['set-json'],
+    setLiteral: f['set-literal'],
+    kubeVersion: f['kube-version'],
+    apiVersions: splitSlice(f['api-versions']),
+    includeCrds: f['include-crds'],
+    skipCrds: f['skip-crds'],
+    skipTests: f['skip-tests'],
+    disableHooks: f['no-hooks'],
+    showOnly: f['show-only'],
+    outputDir: f['output-dir'],
+    useReleaseName: f['release-name'],
+    isUpgrade: f['is-upgrade'],
+    nameTemplate: f['name-template'],
+    generateName: f['generate-name'],
+    skipSchemaValidation: f['skip-schema-validation'],
+    debug: f.debug,
+  });
+  if (res.stderr) err(res.stderr);
+  if (res.stdout) out(res.stdout);
+  if (res.error) {
+    err(`Error: ${res.error.message}\n`);
+    return 1;
+  }
+  return 0;
+}
