@@ -2,9 +2,16 @@
  * Go's text/template in TypeScript: a set of associated templates sharing definitions,
  * functions and options, with Go's parse and execution semantics and error messages.
  *
- *   const t = new Template('mychart/templates/a.yaml').funcs(fm).option('missingkey=zero');
- *   t.parse(text);
- *   const out = t.execute(data);
+ *   const root = new Template('gotpl').funcs(fm).option('missingkey=zero').setOptions({ maxOutputBytes: 50e6 });
+ *   root.new('chart/templates/a.yaml').parse(textA);   // TemplateError on a syntax error
+ *   const out = root.executeTemplate('chart/templates/a.yaml', data);
+ *
+ * Values follow the Go value model of ../types.ts. Functions are FuncSpecs; their arguments
+ * are checked and converted like Go's reflect-based calls (literal 3 is an int, 3.0 a float64).
+ * GoStruct values expose exported fields (own properties or getters) and exported methods;
+ * declare method parameter types with `static goMethods: MethodSpecs` (default: `any` for each
+ * declared parameter). A GoStruct standing for a named slice/map type implements
+ * `goUnderlying()` (see GoNamedType) so that range/len/index/field access see the slice/map.
  */
 import { FuncMap, FuncSpec, GoValue } from '../types.js';
 import { quote } from '../gofmt.js';
