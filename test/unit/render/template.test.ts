@@ -48,6 +48,10 @@ describe('rel template against helm 4.1.4 goldens', () => {
     expect(await run({ chart: './deps', valueFiles: ['values/nope.yaml'] })).toBe('Error: open values/nope.yaml: no such file or directory\n');
   });
 
+  it('renders a packaged .tgz chart like the folder', async () => {
+    expect(await run({ releaseName: 'web', chart: './deps-1.2.3.tgz' })).toBe(golden('deps-tgz.golden'));
+  });
+
   it('filters with --show-only (globs, in request order)', async () => {
     const out = await run({ releaseName: 'web', chart: './deps', showOnly: ['templates/configmap.yaml', 'charts/db/templates/*'] });
     expect(out).toBe(golden('deps-showonly.golden'));
