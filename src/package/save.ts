@@ -94,6 +94,9 @@ export function missingDependencies(c: Chart): string[] {
 
 /** Loads a chart, turning loader errors into a UserError that names the chart. */
 export async function loadChartOrFail(path: string, what = 'chart'): Promise<Chart> {
+  if (!(await fsp.stat(path).catch(() => null))) {
+    throw new UserError(`${what} ${path} not found`, { hint: 'Give the path of a chart folder or of a packaged chart (.tgz).' });
+  }
   try {
     return await loadChart(path);
   } catch (e) {

@@ -18,7 +18,7 @@ import { show } from '../../src/package/show.js';
 import { loadIndexFile, repoIndex } from '../../src/repo/index.js';
 import Package from '../../src/commands/package.js';
 import ShowChart from '../../src/commands/show/chart.js';
-import RepoIndex from '../../src/commands/repo/index.js';
+import RepoIndex from '../../src/commands/repo/index/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const helmBin = join(root, '.cache/tools/helm');

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { RelCommand, commonFlags } from '../../cli/base.js';
-import { repoIndex } from '../../repo/index.js';
+import { RelCommand, commonFlags } from '../../../cli/base.js';
+import { repoIndex } from '../../../repo/index.js';
 
 export default class RepoIndex extends RelCommand {
   static override description = `Write index.yaml for a folder of chart packages (a Helm chart repository).
