@@ -209,15 +209,14 @@ export async function runDeploy(
     const [hName, hValue] = (flags['canary-header'] ?? s.strategy?.header ?? '').split('=');
     let windowCheck: (() => Promise<'rollback' | 'pause' | 'finish' | undefined>) | undefined;
     if (windowSpec) {
-      const { planCanary } = await import('../windows/wait.js');
+      // The close deadline of the window the rollout starts in, computed once: past it the policy acts.
+      const { canaryDeadline } = await import('../windows/wait.js');
       const { toCompiled } = await import('../windows/spec.js');
       const { getClock } = await import('../clock.js');
       const compiled = toCompiled(windowSpec as never);
-      windowCheck = async () => {
-        const plan = planCanary(compiled, getClock().now(), 0, {});
-        if (plan.deadline && getClock().now().getTime() >= plan.deadline.getTime()) return compiled.policy.canaryAtClose;
-        return undefined;
-      };
+      const deadline = canaryDeadline(compiled, getClock().now());
+      if (deadline) log(`  the maintenance window closes at ${deadline.toISOString()} (policy ${compiled.policy.canaryAtClose} before it)`);
+      windowCheck = async () => (deadline && getClock().now().getTime() >= deadline.getTime() ? compiled.policy.canaryAtClose : undefined);
     }
     rollout = new ProgressiveRollout(ctx, {
       strategy: type,

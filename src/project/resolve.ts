@@ -94,10 +94,21 @@ export function mergeSettings(layers: Settings[]): Settings {
     for (const [k, v] of Object.entries(layer)) {
       if (v === undefined) continue;
       if (k === 'values') out.values = [...((out.values as string[]) ?? []), ...(v as string[])];
+      else if (k === 'windows') out.windows = mergeWindows(out.windows as Settings['windows'], v as Settings['windows']);
       else out[k] = deepMerge(out[k], v);
     }
   }
   return out as Settings;
+}
+
+/** Deny windows and freezes add up across layers (a global freeze always applies); allow windows and policy are replaced. */
+function mergeWindows(base: Settings['windows'], over: Settings['windows']): Settings['windows'] {
+  if (!base) return over;
+  if (!over) return base;
+  const out = deepMerge(base, over) as NonNullable<Settings['windows']>;
+  if (base.deny || over.deny) out.deny = [...(base.deny ?? []), ...(over.deny ?? [])];
+  if (base.freezes || over.freezes) out.freezes = [...(base.freezes ?? []), ...(over.freezes ?? [])];
+  return out;
 }
 
 function deepMerge(base: unknown, over: unknown): unknown {

@@ -2,53 +2,12 @@
  * JSON schema of the project file `rel.yaml`. Validated with ajv; unknown keys are errors
  * (with a "did you mean" hint), so a typo never silently does nothing.
  */
+import { windowsJsonSchema } from '../windows/schema.js';
+
 const duration = { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d|w))+$' } as const;
 
-const window = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['schedule', 'duration'],
-  properties: {
-    name: { type: 'string' },
-    schedule: { type: 'string', description: 'cron expression (5 fields) for the window start' },
-    duration,
-    timeZone: { type: 'string', description: 'IANA time zone, default UTC' },
-    every: { type: 'string', description: 'repeat every N weeks, e.g. 2w (needs anchor)' },
-    anchor: { type: 'string', description: 'ISO date of a week in which the window occurs (for every)' },
-  },
-} as const;
-
-const freeze = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['start', 'end'],
-  properties: {
-    name: { type: 'string' },
-    start: { type: 'string' },
-    end: { type: 'string' },
-    timeZone: { type: 'string' },
-    reason: { type: 'string' },
-  },
-} as const;
-
-const windows = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    allow: { type: 'array', items: window },
-    deny: { type: 'array', items: window },
-    freezes: { type: 'array', items: freeze },
-    policy: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        rollback: { enum: ['always', 'window'] },
-        canaryAtClose: { enum: ['rollback', 'pause', 'finish'] },
-        closeMargin: duration,
-      },
-    },
-  },
-} as const;
+/** The windows section's schema comes from the window engine, so both always agree. */
+const { $id: _id, ...windows } = windowsJsonSchema as unknown as Record<string, unknown>;
 
 const check = {
   type: 'object',
