@@ -2,7 +2,7 @@
  * Go encoding/json for the Go value model: json.Marshal / MarshalIndent and json.Unmarshal
  * into interface{} (numbers become float64), with Go's output format and error wording.
  */
-import { GoFunction, GoStruct, isGoMap, newMap, type GoValue } from '../engine/types.js';
+import { GoFunction, GoStruct, isGoMap, newMap, type GoMap, type GoValue } from '../engine/types.js';
 import { formatJsonFloat, formatFloatG } from './gofloat.js';
 
 /** A json.Marshal error (Go's *json.UnsupportedValueError / UnsupportedTypeError wording). */
@@ -523,4 +523,28 @@ export function decodeJsonPrefix(text: string): { value: GoValue; end: number } 
     if (e instanceof RangeError) throw new JsonSyntaxError('exceeded max depth', p.i);
     throw e;
   }
+}
+
+function jsonKind(v: GoValue): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'number') return 'number';
+  if (typeof v === 'boolean') return 'bool';
+  if (Array.isArray(v)) return 'array';
+  return 'object';
+}
+
+/**
+ * json.Unmarshal into map[string]interface{} ('map') or []interface{} ('array'), e.g. Helm's
+ * fromJson / fromJsonArray. A JSON null gives nil (null).
+ */
+export function unmarshalJsonAs(text: string, target: 'map'): GoMap | null;
+export function unmarshalJsonAs(text: string, target: 'array'): GoValue[] | null;
+export function unmarshalJsonAs(text: string, target: 'map' | 'array'): GoMap | GoValue[] | null {
+  const v = unmarshalJson(text);
+  // A JSON null sets the Go map/slice to nil.
+  if (v === null) return null;
+  if (target === 'array' ? Array.isArray(v) : isGoMap(v)) return v as GoMap | GoValue[];
+  const goType = target === 'map' ? 'map[string]interface {}' : '[]interface {}';
+  throw new JsonSyntaxError(`json: cannot unmarshal ${jsonKind(v)} into Go value of type ${goType}`, 0);
 }

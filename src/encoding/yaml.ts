@@ -535,9 +535,15 @@ function pickError(errors: YamlLibError[]): YamlLibError {
 }
 
 /** Translates a syntax error of the `yaml` package into go-yaml v2's message and line rules. */
+/** 0-based line of libyaml's STREAM-END mark (an unterminated last line counts as ended). */
+function streamEndLine(text: string): number {
+  const n = lineAt(text, text.length);
+  return text.length > 0 && !text.endsWith('\n') ? n + 1 : n;
+}
+
 function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
   const off = err.pos[0];
-  const line0 = lineAt(text, off);
+  const line0 = off >= text.length ? streamEndLine(text) : lineAt(text, off);
   const msg = err.message;
   switch (err.code) {
     case 'BLOCK_AS_IMPLICIT_KEY':
@@ -555,10 +561,12 @@ function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
       return scannerWhere(line0) + 'found unknown escape character';
     case 'MISSING_CHAR':
       if (/quote/i.test(msg)) return scannerWhere(lineAt(text, text.length)) + 'found unexpected end of stream';
+      if (/Flow sequence/.test(msg)) return parserWhere(line0) + "did not find expected ',' or ']'";
+      if (/Flow map/.test(msg)) return parserWhere(line0) + "did not find expected ',' or '}'";
       if (/followed by map values/.test(msg)) {
         // libyaml notices the missing ':' at the next token after the key's line.
         let nl = text.indexOf('\n', off);
-        let next = text.length;
+        let next = -1;
         while (nl >= 0 && nl < text.length) {
           const ls = nl + 1;
           const le = text.indexOf('\n', ls);
@@ -570,7 +578,7 @@ function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
           if (le < 0) break;
           nl = le;
         }
-        return scannerWhere(lineAt(text, next)) + "could not find expected ':'";
+        return scannerWhere(next < 0 ? streamEndLine(text) : lineAt(text, next)) + "could not find expected ':'";
       }
       return parserWhere(line0) + 'did not find expected node content';
     case 'BAD_INDENT':
@@ -583,6 +591,7 @@ function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
       }
       return parserWhere(line0) + expectedIn(text, off);
     default:
+      if (/Maximum call stack/.test(msg)) return scannerWhere(line0) + 'document is nested too deeply';
       return scannerWhere(line0) + msg.replace(/ at line \d+, column \d+:[\s\S]*$/, '').replace(/\.$/, '');
   }
 }
@@ -1636,12 +1645,23 @@ function jsonKindName(v: GoValue): string {
  * sigs.k8s.io/yaml.Unmarshal into map[string]interface{} (Helm's fromYaml, values files, Chart.yaml):
  * a document that is not a map fails like Helm; an empty document gives an empty map.
  */
-export function parseYamlMap(text: string, opts?: ParseOpts): GoMap {
+export function parseYamlMap(text: string, opts?: ParseOpts & { goType?: string }): GoMap {
   const v = parseYaml(text, opts);
   if (v === null || v === undefined) return newMap();
   if (typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array)) return v as GoMap;
   throw new YamlError(
-    `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKindName(v)} into Go value of type map[string]interface {}`,
+    `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKindName(v)} into Go value of type ${opts?.goType ?? 'map[string]interface {}'}`,
+    { file: opts?.file },
+  );
+}
+
+/** sigs.k8s.io/yaml.Unmarshal into []interface{} (Helm's fromYamlArray); null gives an empty list. */
+export function parseYamlArray(text: string, opts?: ParseOpts): GoValue[] {
+  const v = parseYaml(text, opts);
+  if (v === null || v === undefined) return [];
+  if (Array.isArray(v)) return v;
+  throw new YamlError(
+    `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKindName(v)} into Go value of type []interface {}`,
     { file: opts?.file },
   );
 }

@@ -84,5 +84,32 @@ for (const [name, docs] of valuesFileCases) {
 }
 writeFileSync(join(here, 'fixtures/valuesfile-golden.json'), JSON.stringify(vfGolden, null, 1) + '\n');
 
+// 4. fromYamlArray / fromJson / fromJsonArray on a few inputs (results shown with toJson).
+const fnCases = [
+  ['fromYamlArray', '- a\n- 1\n- {b: yes}\n'],
+  ['fromYamlArray', 'a: 1\n'],
+  ['fromYamlArray', ''],
+  ['fromYamlArray', 'x'],
+  ['fromYamlArray', '[1, 2'],
+  ['fromJson', '{"a": 1, "b": [true, null]}'],
+  ['fromJson', '[1]'],
+  ['fromJson', 'null'],
+  ['fromJson', '{"a": '],
+  ['fromJson', '{"a" 1}'],
+  ['fromJsonArray', '[1, "x"]'],
+  ['fromJsonArray', '{"a": 1}'],
+  ['fromJsonArray', '[1,]'],
+];
+const fnFiles = {};
+fnCases.forEach(([fn, text], i) => (fnFiles[`in/c${String(i).padStart(3, '0')}`] = text));
+const fnTpl = fnCases.map(([fn], i) => `c${String(i).padStart(3, '0')}: {{ $.Files.Get "in/c${String(i).padStart(3, '0')}" | ${fn} | toJson | b64enc }}`).join('\n') + '\n';
+const r4 = runHelm([chart('fnprobe', '{}\n', fnTpl, fnFiles)]);
+if (r4.code !== 0) throw new Error(r4.stderr);
+const got4 = decodeLines(r4.stdout);
+writeFileSync(
+  join(here, 'fixtures/fromfuncs-golden.json'),
+  JSON.stringify(fnCases.map(([fn, input], i) => ({ fn, input, helm: got4[`c${String(i).padStart(3, '0')}`] })), null, 1) + '\n',
+);
+
 rmSync(work, { recursive: true, force: true });
 console.log(`yaml: ${yamlGolden.length} cases, --set: ${setGolden.length}, -f: ${vfGolden.length}`);
