@@ -33,6 +33,8 @@ export interface WriteOptions {
   subresource?: 'status' | 'scale';
   /** who is writing (for managedFields when no fieldManager is given), e.g. from User-Agent */
   userAgent?: string;
+  /** a controller's own write of a status it computed: skips schema validation */
+  internal?: boolean;
 }
 
 export interface PatchOptions extends WriteOptions {
@@ -250,8 +252,12 @@ export class Cluster {
     if (opts.subresource === 'status') o.metadata = { ...old.metadata, ...(o.metadata.managedFields ? { managedFields: o.metadata.managedFields } : {}) };
     if (!r.custom) applyDefaults(r.group, r.kind, o);
     if (opts.subresource !== 'status' && old.metadata.generation !== undefined && specPart(o) !== specPart(old)) o.metadata.generation = old.metadata.generation + 1;
-    await this.validate(r, o, false);
-    if (!skipTrack) {
+    if (!opts.internal) await this.validate(r, o, false);
+    if (opts.internal) {
+      // controllers' status writes keep the managedFields as they are (cheaper at scale)
+      if (old.metadata.managedFields) o.metadata.managedFields = old.metadata.managedFields;
+      else delete o.metadata.managedFields;
+    } else if (!skipTrack) {
       o.metadata.managedFields = old.metadata.managedFields;
       trackUpdate(old, o, manager, apiVersionOf(r), !r.custom, now(), opts.subresource === 'status' ? 'status' : undefined);
     }
@@ -392,7 +398,7 @@ export class Cluster {
     const cur = this.store.getRaw(resourceKey(r), this.nsOf(r, obj.metadata.namespace), obj.metadata.name!);
     if (!cur) return false;
     if (JSON.stringify(cur.status) === JSON.stringify(status)) return true;
-    await this.commitUpdate(r, cur, { ...structuredClone(cur), status } as KubeObject, { subresource: 'status' }, manager);
+    await this.commitUpdate(r, cur, { ...structuredClone(cur), status } as KubeObject, { subresource: 'status', internal: true }, manager);
     return true;
   }
 

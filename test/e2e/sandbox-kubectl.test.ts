@@ -1,5 +1,6 @@
 // The real kubectl against the sandbox: apply, get, rollout status, wait, server-side apply,
 // selectors, CRDs and custom resources, rejection of invalid manifests, delete.
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as YAML from 'yaml';
 import { type Harness, startHarness } from './fixtures/sandbox-harness.js';
@@ -104,6 +105,25 @@ describe('kubectl against rel sandbox', () => {
     expect(rs.code).not.toBe(0);
     const pods = await h.kubectl(['get', 'pods', '-l', 'app=broken']);
     expect(pods.stdout).toContain('CrashLoopBackOff');
+  });
+
+  it('runs StatefulSets (with PVCs), DaemonSets, Jobs and LoadBalancer Services', async () => {
+    const a = await h.kubectl(['apply', '-f', path.join(import.meta.dirname, 'fixtures/sandbox-workloads.yaml')]);
+    expect(a.code).toBe(0);
+    expect((await h.kubectl(['rollout', 'status', 'statefulset/db', '--timeout=30s'])).code).toBe(0);
+    expect((await h.kubectl(['rollout', 'status', 'daemonset/agent', '--timeout=30s'])).code).toBe(0);
+    expect((await h.kubectl(['wait', '--for=condition=Complete', 'job/once', '--timeout=30s'])).code).toBe(0);
+    expect((await h.kubectl(['wait', '--for=condition=Failed', 'job/fails', '--timeout=30s'])).code).toBe(0);
+    expect((await h.kubectl(['get', 'pods', '-l', 'app=db', '-o', 'name'])).stdout.trim().split('\n')).toEqual(['pod/db-0', 'pod/db-1', 'pod/db-2']);
+    const pvcs = JSON.parse((await h.kubectl(['get', 'pvc', '-o', 'json'])).stdout).items;
+    expect(pvcs.map((p: { metadata: { name: string }; status: { phase: string } }) => `${p.metadata.name}:${p.status.phase}`)).toEqual(['data-db-0:Bound', 'data-db-1:Bound', 'data-db-2:Bound']);
+    const lb = JSON.parse((await h.kubectl(['get', 'svc', 'lb', '-o', 'json'])).stdout);
+    expect(lb.status.loadBalancer.ingress[0].ip).toBe('127.0.0.1');
+    // a template change rolls the StatefulSet from the highest ordinal
+    expect((await h.kubectl(['patch', 'statefulset', 'db', '--type=merge', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"db","image":"postgres:17"}]}}}}'])).code).toBe(0);
+    expect((await h.kubectl(['rollout', 'status', 'statefulset/db', '--timeout=30s'])).code).toBe(0);
+    const imgs = (await h.kubectl(['get', 'pods', '-l', 'app=db', '-o', 'jsonpath={.items[*].spec.containers[0].image}'])).stdout;
+    expect(imgs).toBe('postgres:17 postgres:17 postgres:17');
   });
 
   it('server-side apply: field managers and conflicts', async () => {

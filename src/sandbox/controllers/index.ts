@@ -830,6 +830,10 @@ export class Controllers {
       return;
     }
     const spec = svc.spec as Obj;
+    if (spec.type === 'LoadBalancer' && !((svc.status as Obj | undefined)?.loadBalancer?.ingress ?? []).length) {
+      // the sandbox's "cloud" hands out loopback at once
+      await c.writeStatus(this.rt(R.services), svc, { loadBalancer: { ingress: [{ ip: '127.0.0.1', ipMode: 'VIP' }] } }, 'service-controller');
+    }
     if (!spec.selector || spec.type === 'ExternalName') return;
     const sel = fromMap(spec.selector);
     const pods = [...c.store.iterate(R.pods, ns)].filter((p) => matchesLabels(sel, p.metadata.labels) && (p.status as Obj | undefined)?.podIP && !['Succeeded', 'Failed'].includes((p.status as Obj).phase));
