@@ -78,6 +78,18 @@ describe('rel dependency', () => {
     rmSync(join(ours, 'pkg-parent/charts'), { recursive: true });
     helm('dependency', 'build', join(ours, 'pkg-parent'));
     expect(readdirSync(join(ours, 'pkg-parent/charts'))).toEqual(['lib-0.3.1.tgz']);
+    // packaging with the lock and archived dependencies: same files and bytes as helm package
+    const relPkg = await packageChart({ chart: join(ours, 'pkg-parent'), destination: join(ours, 'out-rel') });
+    helm('package', join(ours, 'pkg-parent'), '--destination', join(ours, 'out-helm'));
+    const helmPkg = join(ours, 'out-helm', 'parent-0.1.0.tgz');
+    const names = execFileSync('tar', ['tzf', relPkg], { encoding: 'utf8' });
+    expect(names).toBe(execFileSync('tar', ['tzf', helmPkg], { encoding: 'utf8' }));
+    expect(names).toContain('parent/Chart.lock');
+    expect(names).toContain('parent/charts/lib/Chart.yaml');
+    for (const n of names.split('\n').filter(Boolean)) {
+      expect(execFileSync('tar', ['xzOf', relPkg, n]).equals(execFileSync('tar', ['xzOf', helmPkg, n])), n).toBe(true);
+    }
+    expect(helm('template', 'x', relPkg)).toBe(helm('template', 'x', helmPkg));
     // an unchanged update keeps the lock file as it is
     const before = lockOf(ours);
     await updateDependencies(join(ours, 'pkg-parent'));
