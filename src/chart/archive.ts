@@ -31,7 +31,7 @@ export function isGzip(data: Uint8Array): boolean {
  */
 export async function readChartArchive(data: Uint8Array, source = 'chart archive'): Promise<ChartFile[]> {
   if (!isGzip(data)) {
-    throw new ChartLoadError(`${source}: file does not appear to be a gzipped archive; got 'application/octet-stream'`);
+    throw new ChartLoadError(`file '${source}' does not appear to be a gzipped archive; got 'application/octet-stream'`);
   }
   let tarData: Buffer;
   try {
@@ -41,7 +41,7 @@ export async function readChartArchive(data: Uint8Array, source = 'chart archive
     if (err.code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger|buffer length/i.test(err.message)) {
       throw new ChartLoadError(`${source}: decompressed chart is larger than the maximum size ${MAX_DECOMPRESSED_CHART_SIZE}`);
     }
-    throw new ChartLoadError(`${source}: corrupt gzip data (${err.message}); the file is not a valid .tgz chart package`);
+    throw new ChartLoadError(`unable to load chart archive: ${source}: corrupt gzip data (${err.message})`);
   }
   return parseTar(tarData, source);
 }

@@ -58,7 +58,8 @@ export async function readChartDir(dir: string): Promise<ChartFile[]> {
   try {
     await fsp.stat(nodePath.join(top, 'Chart.yaml'));
   } catch {
-    throw new ChartLoadError(`Chart.yaml file is missing in ${dir}`);
+    const p = nodePath.join(top, 'Chart.yaml');
+    throw new ChartLoadError(`unable to detect chart at ${p}: open ${p}: no such file or directory`);
   }
   let rules = new IgnoreRules();
   try {

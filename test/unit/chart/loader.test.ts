@@ -146,7 +146,7 @@ describe('archive loader', () => {
   it('gives a clear error for corrupt gzip and non-gzip data', async () => {
     const good = makeTgz([{ path: 'demo/Chart.yaml', data: CHART_YAML }]);
     const corrupt = good.slice(0, 30);
-    await expect(loadArchive(corrupt)).rejects.toThrow(/corrupt gzip data/);
+    await expect(loadArchive(corrupt)).rejects.toThrow(/unable to load chart archive: .*corrupt gzip data/);
     await expect(loadArchive(enc('not a tgz at all'))).rejects.toThrow(/does not appear to be a gzipped archive/);
   });
 });
