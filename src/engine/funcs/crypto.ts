@@ -558,12 +558,8 @@ export function cryptoFuncs(): FuncMap {
     getHostByName: {
       params: ['string'],
       returns: 'string',
-      fn: (name: string) => {
-        // rel renders without network access: only names that need no lookup resolve
-        if (isIP(name)) return name;
-        if (name === 'localhost' || name.endsWith('.localhost')) return '127.0.0.1';
-        throw new GoError('invalid argument to Intn');
-      },
+      // helm 4.1.4 prints an empty string for every name (even localhost and IP literals); rel renders offline too
+      fn: (_name: string) => '',
     },
   };
 }

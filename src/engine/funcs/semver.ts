@@ -46,6 +46,10 @@ export class SemverVersion extends GoStruct {
     if (this.metadata) s += '+' + this.metadata;
     return s;
   }
+  /** semver.Version implements json.Marshaler: a JSON string of String(). */
+  MarshalJSON(): string {
+    return JSON.stringify(this.String());
+  }
   Compare(o: GoValue): bigint {
     return BigInt(compareVersions(this, asVersion(o)));
   }

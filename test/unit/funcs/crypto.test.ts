@@ -32,9 +32,10 @@ describe('hashes and encodings', () => {
     expect(call('randBytes', 0n)).toBe('');
   });
   it('getHostByName without network', () => {
-    expect(call('getHostByName', 'localhost')).toBe('127.0.0.1');
-    expect(call('getHostByName', '10.1.2.3')).toBe('10.1.2.3');
-    expect(errorOf('getHostByName', 'example.invalid')).toBe('invalid argument to Intn');
+    // helm 4.1.4 prints "" for all of these
+    expect(call('getHostByName', 'localhost')).toBe('');
+    expect(call('getHostByName', '127.0.0.1')).toBe('');
+    expect(call('getHostByName', 'example.invalid')).toBe('');
   });
 });
 
