@@ -13,6 +13,7 @@ import type { Release } from '../storage/release.js';
 import { type ClusterFlags, kubeOptions, releaseContext } from './context.js';
 import { renderRelease } from './render-release.js';
 import { notify } from './notify.js';
+import { gateWindow, hasWindows } from './window-gate.js';
 
 export interface DeployFlags extends ClusterFlags {
   env?: string;
@@ -49,6 +50,8 @@ export interface DeployFlags extends ClusterFlags {
   force?: boolean;
   reason?: string;
   'wait-for-window'?: boolean;
+  /** Folder to look for rel.yaml in (default: the current directory). */
+  cwd?: string;
 }
 
 export interface DeployResult {
@@ -117,38 +120,14 @@ export async function runDeploy(
   if (flags.atomic && (flags.canary !== undefined || flags['blue-green'])) {
     throw new UserError('--atomic goes with rolling deploys; canary and blue-green releases roll back by themselves', { exitCode: ExitCode.USAGE });
   }
-  const t = flags.resume && !args.chart ? { name: args.release ?? '', chart: '', valueFiles: [], settings: {} as Settings, env: flags.env } as Target : resolveTarget(args, flags);
+  const t = flags.resume && !args.chart ? { name: args.release ?? '', chart: '', valueFiles: [], settings: {} as Settings, env: flags.env } as Target : resolveTarget(args, flags, flags.cwd);
   if (!t.name) throw new UserError('name the release to resume', { exitCode: ExitCode.USAGE });
   const s = t.settings;
   const strategyOf = () => (flags.canary !== undefined ? 'canary' : flags['blue-green'] ? 'blueGreen' : flags.rolling ? 'rolling' : (s.strategy?.type ?? 'rolling'));
 
   // Maintenance windows (rel.yaml), checked before anything touches the cluster.
-  let forced: string | undefined;
-  let windowSpec: WindowsSpec | undefined = s.windows;
-  if (windowSpec && (windowSpec.allow?.length || windowSpec.deny?.length || windowSpec.freezes?.length)) {
-    const { enforceWindow } = await import('../windows/enforce.js');
-    try {
-      const r = await enforceWindow(windowSpec as never, {
-        op: 'deploy',
-        env: t.env,
-        force: flags.force,
-        reason: flags.reason,
-        wait: flags['wait-for-window'],
-        signal,
-        onTick: (tick: { remainingMs?: number }) => tick.remainingMs !== undefined && log(`  waiting for the window: ${Math.ceil(tick.remainingMs / 1000)}s left`),
-      });
-      if (r.forced) forced = r.forceReason;
-    } catch (e) {
-      const code = (e as { exitCode?: number }).exitCode;
-      throw new UserError((e as Error).message, { exitCode: code === 4 ? ExitCode.OUTSIDE_WINDOW : code === 2 ? ExitCode.USAGE : ExitCode.ERROR });
-    }
-  } else {
-    windowSpec = undefined;
-    if (flags.force || flags.reason) {
-      if (flags.force && !flags.reason) throw new UserError('--force needs --reason "why"', { exitCode: ExitCode.USAGE });
-      forced = flags.reason;
-    }
-  }
+  const windowSpec: WindowsSpec | undefined = hasWindows(s.windows) ? s.windows : undefined;
+  const forced = await gateWindow('deploy', windowSpec, flags, log, signal);
 
   const ctx: ReleaseContext = {
     ...releaseContext(kubeOptions(flags, { namespace: flags.namespace ?? t.namespace, context: flags['kube-context'] ?? t.kubeContext, kubeconfig: flags.kubeconfig ?? t.kubeconfig }), log),
