@@ -456,46 +456,52 @@ export function parseSetFile(
   readFile: (path: string) => string | Uint8Array | Promise<string | Uint8Array>,
 ): GoMap | Promise<GoMap> {
   const toStr = (b: string | Uint8Array) => (typeof b === 'string' ? b : Buffer.from(b).toString('utf8'));
-  const readSync = (cache: Map<string, string> | undefined) => (path: string): GoValue => {
-    if (cache) {
-      if (!cache.has(path)) throw new Error(`internal: ${path} not read`);
-      return cache.get(path)!;
-    }
+  const pending = new Map<string, Promise<string | Uint8Array>>();
+  const firstTry = (path: string): GoValue => {
+    let r: string | Uint8Array | Promise<string | Uint8Array>;
     try {
-      const r = readFile(path);
-      if (r instanceof Promise) throw new NeedAsync();
-      return toStr(r);
+      r = readFile(path);
     } catch (e) {
-      if (e instanceof NeedAsync) throw e;
       throw new ParseFailure(goFileError(path, e).message);
     }
+    if (r instanceof Promise) {
+      r.catch(() => undefined); // awaited below
+      pending.set(path, r);
+      throw new NeedAsync();
+    }
+    return toStr(r);
   };
   try {
-    // Parse into a scratch copy first so that an asynchronous reader can be awaited without
-    // leaving `into` half-updated.
-    return run(expr, into, 'file', readSync(undefined), '--set-file');
+    return run(expr, into, 'file', firstTry, '--set-file');
   } catch (e) {
     if (!(e instanceof NeedAsync)) throw e;
   }
-  // Asynchronous reader: collect the paths, read them, then parse again from the cache.
+  // Asynchronous reader: collect the paths on a scratch copy, read them, then parse for real.
   const paths: string[] = [];
   run(expr, structuredCloneMap(into), 'file', (p) => (paths.push(p), ''), '--set-file');
   return (async () => {
-    const cache = new Map<string, string>();
+    const results = new Map<string, { ok: true; v: string } | { ok: false; err: string }>();
     for (const p of paths) {
-      if (cache.has(p)) continue;
+      if (results.has(p)) continue;
       try {
-        cache.set(p, toStr(await readFile(p)));
+        const pr = pending.get(p) ?? Promise.resolve(readFile(p));
+        results.set(p, { ok: true, v: toStr(await pr) });
       } catch (e) {
-        // Reproduce helm's order: the error surfaces when the parser reaches this value.
-        const err = goFileError(p, e).message;
-        return run(expr, into, 'file', (q) => {
-          if (q === p) throw new ParseFailure(err);
-          return cache.get(q) ?? '';
-        }, '--set-file');
+        results.set(p, { ok: false, err: goFileError(p, e).message });
       }
     }
-    return run(expr, into, 'file', readSync(cache), '--set-file');
+    return run(
+      expr,
+      into,
+      'file',
+      (p) => {
+        const r = results.get(p);
+        if (!r) throw new ParseFailure(`internal: ${p} was not read`);
+        if (!r.ok) throw new ParseFailure(r.err);
+        return r.v;
+      },
+      '--set-file',
+    );
   })();
 }
 

@@ -72,15 +72,16 @@ writeFileSync(join(here, 'fixtures/strvals-golden.json'), JSON.stringify(setGold
 
 // 3. values files given with -f (merging, errors).
 const vfGolden = [];
-for (const [name, docs] of valuesFileCases) {
+for (const [name, docs, extra = []] of valuesFileCases) {
   const argv = [];
   docs.forEach((text, i) => {
     const p = join(work, `vf-${name}-${i}.yaml`);
     writeFileSync(p, text);
     argv.push('-f', p);
   });
+  argv.push(...extra);
   const r = runHelm([setChart, ...argv]);
-  vfGolden.push({ name, docs, code: r.code, values: r.code === 0 ? decodeLines(r.stdout).c0 : undefined, stderr: r.code === 0 ? undefined : r.stderr.replaceAll(work + '/', '') });
+  vfGolden.push({ name, docs, args: extra, code: r.code, values: r.code === 0 ? decodeLines(r.stdout).c0 : undefined, stderr: r.code === 0 ? undefined : r.stderr.replaceAll(work + '/', '') });
 }
 writeFileSync(join(here, 'fixtures/valuesfile-golden.json'), JSON.stringify(vfGolden, null, 1) + '\n');
 

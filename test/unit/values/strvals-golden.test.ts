@@ -20,6 +20,7 @@ interface SetCase {
 interface FileCase {
   name: string;
   docs: string[];
+  args: string[];
   code: number;
   values?: string;
   stderr?: string;
@@ -29,7 +30,7 @@ const work = mkdtempSync(join(tmpdir(), 'rel-strvals-'));
 writeFileSync(join(work, 'file1.txt'), 'file content\nline2\n');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function toOptions(args: string[]): ValueOptions {
+function toOptions(args: string[]): Required<ValueOptions> {
   const o: Required<ValueOptions> = { valueFiles: [], jsonValues: [], values: [], stringValues: [], fileValues: [], literalValues: [] };
   for (let i = 0; i < args.length; i += 2) {
     const v = args[i + 1].replace('@FILE@', join(work, 'file1.txt'));
@@ -79,7 +80,8 @@ describe('-f values files match helm', () => {
   for (const c of load('valuesfile-golden.json') as FileCase[]) {
     it(c.name, () => {
       const files = c.docs.map((_, i) => `vf-${c.name}-${i}.yaml`);
-      const got = outcome(() => collectValueOptions({ valueFiles: files }, (p) => c.docs[files.indexOf(p)]));
+      const opts = { ...toOptions(c.args), valueFiles: files };
+      const got = outcome(() => collectValueOptions(opts, (p) => c.docs[files.indexOf(p)]));
       if (c.code === 0) expect(got).toEqual({ values: c.values });
       else expect(got).toEqual({ error: c.stderr!.trim() });
     });
