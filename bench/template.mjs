@@ -13,6 +13,7 @@
 // It also says whether rel's output was byte-identical to helm's.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -144,8 +145,17 @@ async function main() {
     results.push(row);
   }
 
+  // Context: what start-up alone costs.
+  const nodeBare = [];
+  const relVersion = [];
+  for (let i = 0; i < RUNS; i++) {
+    nodeBare.push(runProcess(process.execPath, ['-e', '0']).ms);
+    relVersion.push(runProcess(process.execPath, [relBin, 'version']).ms);
+  }
+  const startup = { nodeBareMs: median(nodeBare), relVersionMs: median(relVersion) };
+
   if (asJson) {
-    console.log(JSON.stringify(results, null, 2));
+    console.log(JSON.stringify({ results, startup }, null, 2));
     return;
   }
   const header = ['chart', 'helm (process)', 'rel (process)', 'rel/helm', 'rel in-process 1st', 'rel in-process warm', 'warm/helm', 'output'];
@@ -165,6 +175,7 @@ async function main() {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const r of rows) console.log(line(r));
+  console.log(`\nstart-up: \`node -e 0\` ${fmt(startup.nodeBareMs)}, \`rel version\` ${fmt(startup.relVersionMs)} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`);
   const worst = Math.max(...results.map((r) => r.ratio));
   console.log(`\nworst whole-process ratio rel/helm: ${worst.toFixed(2)}x (target <= 1.00x)`);
 }
