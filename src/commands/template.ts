@@ -47,6 +47,8 @@ export default class Template extends RelCommand {
     try {
       parsed = await this.parse(Template);
     } catch (e) {
+      // The arguments were looked at (oclif would otherwise warn that they were not parsed).
+      (this as unknown as { parsed: boolean }).parsed = true;
       // helm's (cobra's) wording for flag errors, exit code 1.
       const msg = e instanceof Error ? e.message : String(e);
       const unknown = /Nonexistent flags?: (\S+)/.exec(msg);
