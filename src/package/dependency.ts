@@ -17,7 +17,8 @@ import { marshalJson, quoteJsonString } from '../encoding/json.js';
 import { UserError } from '../cli/errors.js';
 import { goTimeJson, lockYaml } from './chartfile.js';
 import { chartArchive, loadChartOrFail, writeFileAtomic } from './save.js';
-import { loadIndexFile, type ChartVersion } from '../repo/index.js';
+import { loadIndexFile, parseIndex, type ChartVersion, type IndexFile } from '../repo/index.js';
+import { MAX_DECOMPRESSED_CHART_SIZE } from '../chart/archive.js';
 
 export type Log = (line: string) => void;
 
@@ -161,34 +162,78 @@ async function loadLocalChartDir(path: string, dep: Dependency): Promise<Chart> 
   }
 }
 
-/** Best (highest) version in a local repository folder's index.yaml matching the constraint. */
-async function fromRepoFolder(dir: string, dep: Dependency, constraint: string): Promise<{ version: ChartVersion; data: Uint8Array }> {
-  const index = await loadIndexFile(nodePath.join(dir, 'index.yaml'));
+/** The highest version in an index matching the constraint (Helm: entries are sorted newest first). */
+function pickVersion(index: IndexFile, dep: Dependency, constraint: string): ChartVersion {
   const versions = index.entries[dep.Name] ?? [];
   if (versions.length === 0) throw new UserError(`dependency ${JSON.stringify(dep.Name)}: chart not found in repository ${dep.Repository}`);
   for (const v of versions) {
     if (!parseSemver(v.version) || v.urls.length === 0) continue;
     if (constraint !== '' && !isCompatibleRange(constraint, v.version)) continue;
-    const url = v.urls[0]!;
-    if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !url.startsWith('file://')) {
-      throw new UserError(`dependency ${JSON.stringify(dep.Name)}: ${url} is a remote URL; rel only reads packages stored in the repository folder`);
-    }
-    const rel = url.startsWith('file://') ? url.slice(7) : url;
-    const file = nodePath.resolve(dir, rel);
-    const inside = nodePath.relative(nodePath.resolve(dir), file);
-    if (inside.startsWith('..') || nodePath.isAbsolute(inside)) {
-      throw new UserError(`dependency ${JSON.stringify(dep.Name)}: package URL ${url} in ${dir}/index.yaml points outside the repository folder`);
-    }
-    const data = new Uint8Array(await fsp.readFile(file).catch(() => {
-      throw new UserError(`dependency ${JSON.stringify(dep.Name)}: package ${file} listed in the index is missing`);
-    }));
-    if (v.digest) {
-      const sum = createHash('sha256').update(data).digest('hex');
-      if (sum !== v.digest) throw new UserError(`dependency ${JSON.stringify(dep.Name)}: digest of ${file} (${sum}) does not match the index (${v.digest})`);
-    }
-    return { version: v, data };
+    return v;
   }
-  throw new UserError(`can't get a valid version for repositories ${dep.Name}. Try changing the version constraint in Chart.yaml`);
+  throw new UserError(`can't get a valid version for repositories ${dep.Name}. Try changing the version constraint in Chart.yaml`, {
+    hint: `Versions in ${dep.Repository}: ${versions.map((v) => v.version).join(', ')}.`,
+  });
+}
+
+function checkDigest(dep: Dependency, v: ChartVersion, data: Uint8Array, where: string): void {
+  if (!v.digest) return;
+  const sum = createHash('sha256').update(data).digest('hex');
+  if (sum !== v.digest) throw new UserError(`dependency ${JSON.stringify(dep.Name)}: digest of ${where} (${sum}) does not match the index (${v.digest})`);
+}
+
+/** Best (highest) version in a local repository folder's index.yaml matching the constraint. */
+async function fromRepoFolder(dir: string, dep: Dependency, constraint: string): Promise<{ version: ChartVersion; data: Uint8Array }> {
+  const index = await loadIndexFile(nodePath.join(dir, 'index.yaml'));
+  const v = pickVersion(index, dep, constraint);
+  const url = v.urls[0]!;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !url.startsWith('file://')) {
+    throw new UserError(`dependency ${JSON.stringify(dep.Name)}: ${url} is a remote URL; a repository folder must hold its packages`);
+  }
+  const rel = url.startsWith('file://') ? url.slice(7) : url;
+  const file = nodePath.resolve(dir, rel);
+  const inside = nodePath.relative(nodePath.resolve(dir), file);
+  if (inside.startsWith('..') || nodePath.isAbsolute(inside)) {
+    throw new UserError(`dependency ${JSON.stringify(dep.Name)}: package URL ${url} in ${dir}/index.yaml points outside the repository folder`);
+  }
+  const data = new Uint8Array(
+    await fsp.readFile(file).catch(() => {
+      throw new UserError(`dependency ${JSON.stringify(dep.Name)}: package ${file} listed in the index is missing`);
+    }),
+  );
+  checkDigest(dep, v, data, file);
+  return { version: v, data };
+}
+
+const HTTP_TIMEOUT_MS = 60_000;
+
+async function httpGet(url: string, what: string): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS), redirect: 'follow' });
+  } catch (e) {
+    throw new UserError(`cannot fetch ${what} ${url}: ${(e as Error).message}`);
+  }
+  if (!res.ok) throw new UserError(`cannot fetch ${what} ${url}: HTTP ${res.status} ${res.statusText}`);
+  const buf = new Uint8Array(await res.arrayBuffer());
+  if (buf.length > MAX_DECOMPRESSED_CHART_SIZE) throw new UserError(`${what} ${url} is larger than ${MAX_DECOMPRESSED_CHART_SIZE} bytes`);
+  return buf;
+}
+
+/** Best version from an HTTP(S) chart repository (its index.yaml), downloaded and digest-checked. */
+async function fromHttpRepo(repoUrl: string, dep: Dependency, constraint: string): Promise<{ version: ChartVersion; data: Uint8Array }> {
+  const base = repoUrl.endsWith('/') ? repoUrl : `${repoUrl}/`;
+  const indexUrl = new URL('index.yaml', base).toString();
+  const text = new TextDecoder().decode(await httpGet(indexUrl, 'repository index'));
+  const index = parseIndex(text, indexUrl);
+  const v = pickVersion(index, dep, constraint);
+  const pkgUrl = new URL(v.urls[0]!, base);
+  if (pkgUrl.protocol !== 'http:' && pkgUrl.protocol !== 'https:') {
+    throw new UserError(`dependency ${JSON.stringify(dep.Name)}: package URL ${pkgUrl.toString()} in ${indexUrl} is not http(s)`);
+  }
+  const data = await httpGet(pkgUrl.toString(), 'chart package');
+  checkDigest(dep, v, data, pkgUrl.toString());
+  return { version: v, data };
 }
 
 /** Resolves each dependency to a concrete version and its package bytes. `pin` gives locked versions (build). */
@@ -210,9 +255,19 @@ async function resolveAll(chartDir: string, reqs: Dependency[], pin?: Dependency
       fetches.push({ dep: d, data: null, file: p });
       continue;
     }
+    if (/^https?:\/\//i.test(d.Repository)) {
+      const { version, data } = await fromHttpRepo(d.Repository, d, constraint);
+      const ch = await loadArchive(data, {}, `${d.Repository} ${version.name}-${version.version}`).catch((e: Error) => {
+        throw new UserError(`dependency ${JSON.stringify(d.Name)}: ${e.message}`);
+      });
+      if (ch.name() !== d.Name) throw new UserError(`dependency ${JSON.stringify(d.Name)}: the package ${version.urls[0]} holds chart ${JSON.stringify(ch.name())}`);
+      locked.push(lockedDep(version.version));
+      fetches.push({ dep: d, data, file: `${ch.name()}-${ch.metadata.Version}.tgz` });
+      continue;
+    }
     if (!isFileRepo(d.Repository)) {
       throw new UserError(`dependency ${JSON.stringify(d.Name)}: repository ${d.Repository} is not supported`, {
-        hint: 'rel resolves dependencies from local paths: "file://../chart-folder" or "file://../repo-folder" (holding index.yaml and packages).',
+        hint: 'rel resolves dependencies from "file://../chart-folder", "file://../repo-folder" (index.yaml and packages) or an http(s) chart repository URL.',
       });
     }
     const p = localPath(d.Repository, chartDir);
@@ -235,6 +290,7 @@ async function resolveAll(chartDir: string, reqs: Dependency[], pin?: Dependency
         throw new UserError(`dependency ${JSON.stringify(d.Name)}: ${e.message}`);
       });
       locked.push(lockedDep(version.version));
+      if (ch.name() !== d.Name) throw new UserError(`dependency ${JSON.stringify(d.Name)}: the package ${version.urls[0]} holds chart ${JSON.stringify(ch.name())}`);
       fetches.push({ dep: d, data, file: `${ch.name()}-${ch.metadata.Version}.tgz` });
       continue;
     }

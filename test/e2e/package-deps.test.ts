@@ -2,7 +2,9 @@
  * `rel dependency list|update|build` against the real helm: same Chart.lock digest, helm builds
  * from rel's lock and renders the same, rel builds from helm's lock; local repository folders.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { promisify } from 'node:util';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -160,11 +162,57 @@ describe('rel dependency', () => {
     let r = await rel(DependencyUpdate, [chart]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/directory .*nowhere not found/);
-    writeFileSync(join(chart, 'Chart.yaml'), readFileSync(join(chart, 'Chart.yaml'), 'utf8').replace('file://../nowhere', 'https://charts.example.com'));
+    writeFileSync(join(chart, 'Chart.yaml'), readFileSync(join(chart, 'Chart.yaml'), 'utf8').replace('file://../nowhere', 'oci://registry.example.com/charts'));
     r = await rel(DependencyUpdate, [chart]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('repository https://charts.example.com is not supported');
+    expect(r.stderr).toContain('repository oci://registry.example.com/charts is not supported');
     expect(existsSync(join(chart, 'charts'))).toBe(false);
     expect(existsSync(join(chart, 'Chart.lock'))).toBe(false);
+  });
+
+  it('resolves from an HTTP chart repository (loopback) like helm', async () => {
+    const ws = workspace();
+    const repo = join(ws, 'repo');
+    mkdirSync(repo);
+    await packageChart({ chart: join(ws, 'pkg-lib'), destination: repo });
+    await packageChart({ chart: join(ws, 'pkg-lib'), destination: repo, version: '0.3.9' });
+    const server = createServer((req, res) => {
+      const p = join(repo, decodeURIComponent((req.url ?? '/').split('?')[0]!));
+      if (!p.startsWith(repo) || !existsSync(p)) {
+        res.statusCode = 404;
+        res.end();
+        return;
+      }
+      res.end(readFileSync(p));
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+      await repoIndex(repo, { url });
+      const mk = (dir: string) => {
+        cpSync(join(fixtures, 'pkg-parent'), dir, { recursive: true });
+        writeFileSync(join(dir, 'Chart.yaml'), readFileSync(join(dir, 'Chart.yaml'), 'utf8').replaceAll('file://../pkg-lib', url));
+      };
+      const ours = join(ws, 'ours');
+      const theirs = join(ws, 'theirs');
+      mk(ours);
+      mk(theirs);
+      const r = await rel(DependencyUpdate, [ours]);
+      expect(r.code).toBe(0);
+      expect(readdirSync(join(ours, 'charts'))).toEqual(['lib-0.3.9.tgz']);
+      const env = { ...process.env, HELM_DATA_HOME: join(home, 'data'), HELM_CONFIG_HOME: join(home, 'config'), HELM_CACHE_HOME: join(home, 'cache') };
+      const run = promisify(execFile);
+      await run(helmBin, ['repo', 'add', 'loop', url], { env });
+      await run(helmBin, ['dependency', 'update', theirs], { env });
+      const strip = (s: string) => s.replace(/^generated: .*$/m, '');
+      expect(strip(readFileSync(join(ours, 'Chart.lock'), 'utf8'))).toBe(strip(readFileSync(join(theirs, 'Chart.lock'), 'utf8')));
+      expect(readFileSync(join(ours, 'charts/lib-0.3.9.tgz')).equals(readFileSync(join(theirs, 'charts/lib-0.3.9.tgz')))).toBe(true);
+      // build from the lock after charts/ is gone
+      rmSync(join(ours, 'charts'), { recursive: true });
+      expect((await rel(DependencyBuild, [ours])).code).toBe(0);
+      expect(readdirSync(join(ours, 'charts'))).toEqual(['lib-0.3.9.tgz']);
+    } finally {
+      await new Promise<void>((ok) => server.close(() => ok()));
+    }
   });
 });

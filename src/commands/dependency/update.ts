@@ -5,12 +5,13 @@ import { updateDependencies } from '../../package/dependency.js';
 export default class DependencyUpdate extends RelCommand {
   static override description = `Resolve the dependencies in Chart.yaml, package them into charts/ and write Chart.lock.
 
-Dependencies must be local: repository "file://../other-chart" (a chart folder, packaged into
-charts/NAME-VERSION.tgz), "file://../repo" (a folder with index.yaml and packages; the newest
-version matching the constraint is copied) or empty (an unpacked subchart in charts/NAME).
+Repositories: "file://../other-chart" (a chart folder, packaged into charts/NAME-VERSION.tgz),
+"file://../repo" (a folder with index.yaml and packages), an http(s) chart repository URL (its
+index.yaml is read; no \`repo add\` needed), or empty (an unpacked subchart in charts/NAME).
+The newest version matching the constraint is used and its sha256 digest checked.
 Chart.lock is compatible with helm (same digest); it is left untouched when nothing changed.`;
 
-  static override examples = ['<%= config.bin %> dependency update charts/shop'];
+  static override examples = ['<%= config.bin %> dependency update charts/shop', '<%= config.bin %> dependency list charts/shop'];
 
   static override args = {
     chart: Args.string({ description: 'Path of the chart folder.', required: true }),
