@@ -112,5 +112,42 @@ writeFileSync(
   JSON.stringify(fnCases.map(([fn, input], i) => ({ fn, input, helm: got4[`c${String(i).padStart(3, '0')}`] })), null, 1) + '\n',
 );
 
+// 5. Random strings through toYaml / toYamlPretty / toJson (deterministic PRNG), to shake out
+//    quoting, block styles and line folding differences.
+function prng(seed) {
+  let x = seed >>> 0;
+  return () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+const rnd = prng(20261121);
+const pool = [' ', ' ', ' ', ':', '#', '-', '\n', '\n', '\t', "'", '"', '\\', '{', '}', '[', ']', ',', '&', '*', '!', '|', '>', '%', '@', '`', '?', '.', '~', 'é', '日', '😀', '\u00a0', '\r', '0', '1', 'y', 'n', 'e', 'x', 'a', 'b', 'word', 'true', 'null', '0x', '1.5', '- ', ': ', ' #'];
+const pick = () => pool[Math.floor(rnd() * pool.length)];
+function randomString() {
+  const long = rnd() < 0.3;
+  const n = long ? 20 + Math.floor(rnd() * 60) : 1 + Math.floor(rnd() * 8);
+  let str = '';
+  for (let i = 0; i < n; i++) str += long && rnd() < 0.6 ? 'lorem ' : pick();
+  return str;
+}
+const randomInputs = [];
+for (let i = 0; i < 300; i++) {
+  const a = randomString();
+  const b = randomString();
+  randomInputs.push({ k: a, nested: { list: [b, { deep: randomString() }], n: rnd() * 10 ** Math.floor(rnd() * 25 - 8) } });
+}
+const rFiles = {};
+randomInputs.forEach((v, i) => (rFiles[`r/c${String(i).padStart(3, '0')}`] = JSON.stringify(v)));
+const rTpl = `{{- range $path, $_ := .Files.Glob "r/*" }}
+{{- $v := $.Files.Get $path | fromJson }}
+{{ base $path }}: {{ dict "yaml" (toYaml $v) "pretty" (toYamlPretty $v) "json" (toJson $v) | toJson | b64enc }}
+{{- end }}
+`;
+const r5 = runHelm([chart('randprobe', '{}\n', rTpl, rFiles)]);
+if (r5.code !== 0) throw new Error(r5.stderr);
+const got5 = decodeLines(r5.stdout);
+writeFileSync(
+  join(here, 'fixtures/random-golden.json'),
+  JSON.stringify(randomInputs.map((input, i) => ({ input, helm: JSON.parse(got5[`c${String(i).padStart(3, '0')}`]) })), null, 1) + '\n',
+);
+
 rmSync(work, { recursive: true, force: true });
 console.log(`yaml: ${yamlGolden.length} cases, --set: ${setGolden.length}, -f: ${vfGolden.length}`);
