@@ -12,7 +12,8 @@ import semver from 'semver';
 import type { Chart } from '../chart/chart.js';
 import { isCompatibleRange } from '../chart/dependencies.js';
 import { loadArchive, loadChart } from '../chart/loader.js';
-import { ChartLoadError, decodeDependency, parseSemver, type Dependency } from '../chart/metadata.js';
+import { ChartLoadError, decodeDependency, decodeMetadata, parseSemver, validateMetadata, type Dependency, type Metadata } from '../chart/metadata.js';
+import { parseChartYaml } from '../chart/yaml.js';
 import { marshalJson, quoteJsonString } from '../encoding/json.js';
 import { UserError } from '../cli/errors.js';
 import { goTimeJson, lockYaml } from './chartfile.js';
@@ -127,18 +128,38 @@ async function dependencyStatus(chartDir: string, dep: Dependency): Promise<stri
   return 'missing';
 }
 
+/** Chart.yaml metadata alone (so that a broken subchart does not hide the list). */
+async function readMetadata(chartDir: string): Promise<Metadata> {
+  if (!(await isDir(chartDir))) throw new UserError(`chart folder ${chartDir} not found`, { hint: 'Give the path of a chart folder (the one holding Chart.yaml).' });
+  const file = nodePath.join(chartDir, 'Chart.yaml');
+  const text = await fsp.readFile(file, 'utf8').catch(() => {
+    throw new UserError(`Chart.yaml file is missing in ${chartDir}`);
+  });
+  try {
+    const md = decodeMetadata(parseChartYaml(text, file));
+    if (md.APIVersion === '') md.APIVersion = 'v1';
+    validateMetadata(md);
+    return md;
+  } catch (e) {
+    throw new UserError(`cannot load chart ${chartDir}: ${(e as Error).message}`);
+  }
+}
+
 export async function listDependencies(chartDir: string): Promise<{ deps: DependencyStatus[]; unmanaged: string[] }> {
-  const c = await loadChartOrFail(chartDir);
+  const md = await readMetadata(chartDir);
   const deps: DependencyStatus[] = [];
-  for (const d of c.metadata.Dependencies) {
+  for (const d of md.Dependencies) {
     deps.push({ name: d.Name, version: d.Version, repository: d.Repository, status: await dependencyStatus(chartDir, d) });
   }
-  // archives/folders in charts/ that Chart.yaml does not name
-  const known = new Set(c.metadata.Dependencies.map((d) => d.Name));
-  const unmanaged = c
-    .dependencies()
-    .map((s) => s.name())
-    .filter((n) => !known.has(n));
+  // charts in charts/ that Chart.yaml does not name
+  const known = new Set(md.Dependencies.map((d) => d.Name));
+  const unmanaged: string[] = [];
+  const chartsDir = nodePath.join(chartDir, 'charts');
+  for (const e of (await fsp.readdir(chartsDir).catch(() => [] as string[])).sort()) {
+    if (e.startsWith('.') || e.startsWith('_')) continue;
+    const c = await loadChart(nodePath.join(chartsDir, e)).catch(() => null);
+    if (c && !known.has(c.name())) unmanaged.push(c.name());
+  }
   return { deps, unmanaged };
 }
 
