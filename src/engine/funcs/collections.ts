@@ -40,7 +40,7 @@ function listSlice(list: GoValue, ...indices: GoValue[]): GoValue {
 function chunk(size: bigint, list: GoValue): GoValue[][] {
   const elems = listArg(list, (k) => `Cannot chunk type ${k}`);
   const n = Number(size);
-  if (n <= 0) throw new GoError(`chunk size must be positive, got ${n}`);
+  if (n <= 0) throw new GoError('runtime error: makeslice: len out of range');
   const out: GoValue[][] = [];
   for (let i = 0; i < elems.length; i += n) out.push(elems.slice(i, i + n));
   return out;

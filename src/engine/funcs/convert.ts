@@ -93,8 +93,14 @@ export function parseGoFloat(s: string): number | undefined {
     const v = mant * Math.pow(2, parseInt(m[4], 10) - 4 * frac);
     return m[1] === '-' ? -v : v;
   }
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) return undefined;
-  const v = Number(t);
+  let dec = t;
+  if (dec.includes('_')) {
+    // Go accepts underscores between digits
+    if (!/^[+-]?(\d+(_\d+)*)?(\.(\d+(_\d+)*)?)?(e[+-]?\d+(_\d+)*)?$/.test(dec)) return undefined;
+    dec = dec.replace(/_/g, '');
+  }
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(dec)) return undefined;
+  const v = Number(dec);
   if (!Number.isFinite(v)) return undefined; // range error
   return v;
 }

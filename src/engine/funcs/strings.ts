@@ -141,10 +141,11 @@ function swapcase(s: string): string {
   return Array.from(s, (ch) => (isUpper(ch) || isTitleCase(ch) ? runeLower(ch) : isLower(ch) ? runeUpper(ch) : ch)).join('');
 }
 
+/** goutils.DeleteWhiteSpace works on bytes, writing each kept byte as the rune of that value (Latin-1). */
 function nospace(s: string): string {
-  return Array.from(s)
-    .filter((ch) => !isGoSpace(ch.codePointAt(0)!))
-    .join('');
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) if (!isGoSpace(b)) out += String.fromCharCode(b);
+  return out;
 }
 
 function abbreviateFull(str: string, offset: number, maxWidth: number): string {

@@ -113,3 +113,11 @@ describe('list, dict, default and reflection functions', () => {
     expect(call('rest', [])).toEqual([]);
   });
 });
+
+describe('chunk edge cases', () => {
+  it('matches Go for non-positive sizes and empty lists', () => {
+    expect(errorOf('chunk', 0n, [1n])).toBe('runtime error: makeslice: len out of range');
+    expect(errorOf('chunk', -1n, [1n])).toBe('runtime error: makeslice: len out of range');
+    expect(call('chunk', 2n, [])).toEqual([]);
+  });
+});

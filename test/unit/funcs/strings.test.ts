@@ -121,3 +121,15 @@ describe('camelcase edge cases (helm output)', () => {
     expect(call('camelcase', input)).toBe(want);
   });
 });
+
+describe('byte-oriented goutils functions (helm output)', () => {
+  it('nospace drops space bytes and turns other non-ASCII bytes into Latin-1 runes', () => {
+    expect(Buffer.from(call('nospace', 'a\u00a0b\u3000c') as string, 'utf8').toString('base64')).toBe('YcOCYsOjwoDCgGM=');
+    expect(call('trim', '\u00a0 x \u0085')).toBe('x');
+  });
+  it('float64 accepts underscores between digits', () => {
+    expect(call('float64', '1_000.5')).toBe(1000.5);
+    expect(call('float64', '1__0')).toBe(0);
+    expect(call('float64', '1e1_0')).toBe(1e10);
+  });
+});
