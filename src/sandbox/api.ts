@@ -13,7 +13,7 @@ import { ALL_VERBS, apiVersionOf, type ResourceType, ResourceRegistry, resourceK
 import { type LabelSelector, type FieldRequirement } from './selectors.js';
 import { serverSideApply, trackUpdate } from './ssa.js';
 import { type KubeObject, type ListResult, ObjectStore } from './store.js';
-import { validateName, validateObject } from './validate.js';
+import { unknownFields, validateName, validateObject } from './validate.js';
 
 export const MAX_OBJECT_BYTES = 1572864; // etcd's default request limit (1.5 MiB)
 
@@ -35,6 +35,10 @@ export interface WriteOptions {
   userAgent?: string;
   /** a controller's own write of a status it computed: skips schema validation */
   internal?: boolean;
+  /** unknown fields: Strict rejects them (400), Warn (default) and Ignore drop them */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** warnings for the client (HTTP `Warning` headers) are added here */
+  warnings?: string[];
 }
 
 export interface PatchOptions extends WriteOptions {
@@ -179,8 +183,21 @@ export class Cluster {
     if (size > MAX_OBJECT_BYTES) throw errors.tooLarge(`Request entity too large: the object is ${size} bytes, over the limit of ${MAX_OBJECT_BYTES} bytes`);
   }
 
+  /** Drops fields the type does not declare; a 400 under fieldValidation=Strict, a warning under Warn. */
+  private checkUnknownFields(r: ResourceType, o: KubeObject, opts: WriteOptions): void {
+    if (opts.internal) return;
+    const unknown = unknownFields(r, o, true);
+    if (!unknown.length) return;
+    const list = unknown.map((f) => `unknown field "${f}"`);
+    if (opts.fieldValidation === 'Strict') {
+      throw errors.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${list.join(', ')}`);
+    }
+    if (opts.fieldValidation !== 'Ignore') opts.warnings?.push(...list);
+  }
+
   async create(r: ResourceType, ns: string | undefined, body: unknown, opts: WriteOptions = {}): Promise<KubeObject> {
     const o = this.checkBody(r, structuredClone(body), r.namespaced ? ns : undefined);
+    this.checkUnknownFields(r, o, opts);
     const nsName = this.nsOf(r, o.metadata.namespace);
     if (r.namespaced) {
       if (!nsName) throw errors.badRequest('the server could not find the requested resource: a namespace is required');
@@ -225,6 +242,7 @@ export class Cluster {
 
   private async commitUpdate(r: ResourceType, oldRaw: KubeObject, incoming: KubeObject, opts: WriteOptions, manager: string, skipTrack = false): Promise<KubeObject> {
     const old = structuredClone(oldRaw);
+    this.checkUnknownFields(r, incoming, opts);
     let o: KubeObject;
     if (opts.subresource === 'status') {
       o = { ...old, status: incoming.status };
@@ -340,6 +358,7 @@ export class Cluster {
   }
 
   private async createWithManagedFields(r: ResourceType, o: KubeObject, mf: KubeObject['metadata']['managedFields'], opts: WriteOptions): Promise<KubeObject> {
+    this.checkUnknownFields(r, o, opts);
     const m = o.metadata;
     m.uid = randomUUID();
     m.creationTimestamp = now();

@@ -15,7 +15,7 @@ import { Controllers, type ControllerOptions } from './controllers/index.js';
 import { ResourceRegistry, builtinResourceTypes } from './resources.js';
 import { SandboxServer, type ServerOptions } from './server.js';
 import { ObjectStore } from './store.js';
-import { preloadValidators } from './validate.js';
+import { loadFieldModels, preloadValidators } from './validate.js';
 
 export { Cluster } from './api.js';
 export { ObjectStore } from './store.js';
@@ -51,7 +51,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const store = new ObjectStore();
   if (opts.stateDir) store.persistTo(opts.stateDir);
   const cluster = new Cluster(store, new ResourceRegistry(builtinResourceTypes()));
-  await preloadValidators(cluster.registry.all());
+  await Promise.all([preloadValidators(cluster.registry.all()), loadFieldModels()]);
   const routes: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>)[] = [];
   if (opts.extraRoutes) routes.push(opts.extraRoutes);
   const server = new SandboxServer(cluster, {

@@ -220,6 +220,14 @@ export class SandboxServer {
     const dryRun = q.getAll('dryRun').includes('All');
     const fieldManager = q.get('fieldManager') ?? undefined;
     const userAgent = String(req.headers['user-agent'] ?? '');
+    const fv = q.get('fieldValidation');
+    if (fv !== null && !['Strict', 'Warn', 'Ignore'].includes(fv)) throw errors.badRequest(`fieldValidation must be one of Strict, Warn, Ignore; got "${fv}"`);
+    const warnings: string[] = [];
+    const fieldValidation = (fv ?? undefined) as 'Strict' | 'Warn' | 'Ignore' | undefined;
+    const wopts = { dryRun, fieldManager, userAgent, fieldValidation, warnings };
+    const warn = () => {
+      if (warnings.length && !res.headersSent) res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+    };
     if (name === undefined) {
       if (method === 'GET') {
         const w = q.get('watch');
@@ -239,7 +247,8 @@ export class SandboxServer {
       }
       if (method === 'POST') {
         const body = parseBody(await readBody(req), String(req.headers['content-type'] ?? 'application/json'));
-        const created = await c.create(r, ns, body, { dryRun, fieldManager, userAgent });
+        const created = await c.create(r, ns, body, wopts);
+        warn();
         return send(res, 201, created);
       }
       if (method === 'DELETE') {
@@ -269,7 +278,9 @@ export class SandboxServer {
           const next = { ...cur, spec: { ...(cur.spec as object), finalizers: (b.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] } };
           return send(res, 200, await c.writeObject(r, next, fieldManager ?? 'kubectl'));
         }
-        return send(res, 200, await c.update(r, ns, name, body, { dryRun, fieldManager, subresource, userAgent }));
+        const updated = await c.update(r, ns, name, body, { ...wopts, subresource });
+        warn();
+        return send(res, 200, updated);
       }
       case 'PATCH': {
         const ct = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -279,7 +290,8 @@ export class SandboxServer {
         const force = q.get('force') === 'true';
         if (type !== 'apply' && q.get('force') !== null) throw errors.badRequest('force: Forbidden: may not be specified for non-apply patch');
         const exists = !!c.store.getRaw(resourceKey(r), r.namespaced ? (ns ?? '') : '', name);
-        const o = await c.patch(r, ns, name, type, body, { dryRun, fieldManager, force, subresource, userAgent });
+        const o = await c.patch(r, ns, name, type, body, { ...wopts, force, subresource });
+        warn();
         return send(res, type === 'apply' && !exists ? 201 : 200, o);
       }
       case 'DELETE': {

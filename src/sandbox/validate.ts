@@ -276,3 +276,55 @@ function semantic(r: ResourceType, obj: KubeObject, causes: StatusCause[]): void
     }
   }
 }
+
+// ---- unknown fields (fieldValidation=Strict|Warn|Ignore) ----
+
+type AttrMap = { baseName: string; type: string }[];
+type ModelRegistry = Record<string, { getAttributeTypeMap?: () => AttrMap } | undefined>;
+let models: ModelRegistry | undefined;
+
+/** Loads the field lists of the built-in types (from @kubernetes/client-node's generated models). */
+export async function loadFieldModels(): Promise<void> {
+  if (!models) models = (await import('@kubernetes/client-node')) as unknown as ModelRegistry;
+}
+
+function rootModel(r: ResourceType): string {
+  if (r.group === '' && r.kind === 'Event') return 'CoreV1Event';
+  return `${r.version.charAt(0).toUpperCase()}${r.version.slice(1)}${r.kind}`;
+}
+
+function walkUnknown(v: unknown, type: string, path: string, out: string[], prune: boolean): void {
+  if (v === null || typeof v !== 'object' || type === 'any' || type === 'object') return;
+  const arr = /^Array<(.+)>$/.exec(type);
+  if (arr) {
+    if (Array.isArray(v)) v.forEach((x, i) => walkUnknown(x, arr[1]!, `${path}[${i}]`, out, prune));
+    return;
+  }
+  const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
+  if (map) {
+    if (!Array.isArray(v)) for (const [k, x] of Object.entries(v)) walkUnknown(x, map[1]!, `${path}[${k}]`, out, prune);
+    return;
+  }
+  const attrs = models?.[type]?.getAttributeTypeMap?.();
+  if (!attrs || Array.isArray(v)) return;
+  const known = new Map(attrs.map((a) => [a.baseName, a.type]));
+  for (const k of Object.keys(v)) {
+    const t = known.get(k);
+    const p = path ? `${path}.${k}` : k;
+    if (t === undefined) {
+      out.push(p);
+      if (prune) delete (v as Record<string, unknown>)[k];
+    } else walkUnknown((v as Record<string, unknown>)[k], t, p, out, prune);
+  }
+}
+
+/**
+ * Fields of a built-in object that its type does not declare (e.g. `spec.replica`), as paths; with
+ * `prune` they are also removed, as decoding into the API's types drops them.
+ */
+export function unknownFields(r: ResourceType, obj: KubeObject, prune: boolean): string[] {
+  if (r.custom || !models) return [];
+  const out: string[] = [];
+  walkUnknown(obj, rootModel(r), '', out, prune);
+  return out;
+}

@@ -215,6 +215,13 @@ spec:
     const wrongVersion = await h.kubectl(['apply', '-f', '-'], 'apiVersion: apps/v9\nkind: Deployment\nmetadata: {name: x}\n');
     expect(wrongVersion.code).not.toBe(0);
     expect(wrongVersion.stderr).toContain('no matches for kind "Deployment" in version "apps/v9"');
+    const typo = await h.kubectl(['apply', '-f', '-'], deployment('nginx').replace('replicas: 3', 'replica: 3').replace(/name: web\n  labels/, 'name: typo\n  labels'));
+    expect(typo.code).not.toBe(0);
+    expect(typo.stderr).toContain('strict decoding error: unknown field "spec.replica"');
+    const warned = await h.kubectl(['apply', '--validate=warn', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: warned}\ncolour: blue\n');
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain('Warning: unknown field "colour"');
+    expect(JSON.parse((await h.kubectl(['get', 'cm', 'warned', '-o', 'json'])).stdout).colour).toBeUndefined();
     const big = await h.kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'huge' }, data: { blob: 'x'.repeat(1_600_000) } }));
     expect(big.code).not.toBe(0);
     expect(big.stderr).toMatch(/too large/i);
