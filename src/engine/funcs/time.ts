@@ -626,7 +626,7 @@ export function parseTime(layout: string, value: string, loc: string): GoTime {
         ? `parsing time ${quoteGo(origValue)}${extra}`
         : `parsing time ${quoteGo(origValue)} as ${quoteGo(layout)}: cannot parse ${quoteGo(valueElem)} as ${quoteGo(layoutElem)}`,
     );
-  let year = 1;
+  let year = 0; // Go: a layout without a year parses as year 0
   let month = 1;
   let day = 1;
   let yday = -1;

@@ -85,3 +85,16 @@ describe('date functions', () => {
     expect(() => parseDuration('1x')).toThrow('time: unknown unit "x" in duration "1x"');
   });
 });
+
+describe('more layouts (helm output)', () => {
+  it('parses and prints like Go', () => {
+    process.env.TZ = 'UTC';
+    expect(show('toDate', '2006-01-02T15:04:05.999999999Z07:00', '2024-05-06T07:08:09.123456789+05:30')).toBe(
+      '2024-05-06 07:08:09.123456789 +0530 +0530',
+    );
+    expect(show('toDate', 'Jan 2 2006', 'Feb 3 2021')).toBe('2021-02-03 00:00:00 +0000 UTC');
+    expect(show('toDate', '3:04PM', '4:05AM')).toBe('0000-01-01 04:05:00 +0000 UTC');
+    expect(show('toDate', '02 Jan 06 15:04 MST', '03 Feb 21 10:00 UTC')).toBe('2021-02-03 10:00:00 +0000 UTC');
+    expect(show('toDate', '2006-01-02 15:04:05', '2024-01-01 23:59:60')).toBe('0001-01-01 00:00:00 +0000 UTC');
+  });
+});
