@@ -65,13 +65,11 @@ function pointerToPath(p: string): string {
     .replace(/^\./, '');
 }
 
-export function ajvProblems(errors: ErrorObject[] | null | undefined, stripData = false): SchemaProblem[] {
+export function ajvProblems(errors: ErrorObject[] | null | undefined): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const e of errors ?? []) {
-    let ptr = e.instancePath;
-    if (stripData && ptr.startsWith('/data')) ptr = ptr; // instancePath is already relative
-    let path = pointerToPath(ptr);
+    let path = pointerToPath(e.instancePath);
     let message = e.message ?? 'is invalid';
     if (e.keyword === 'required') {
       const prop = (e.params as { missingProperty: string }).missingProperty;
@@ -166,9 +164,6 @@ function withoutK8sExtensions(s: unknown): unknown {
   if (src['x-kubernetes-int-or-string'] === true) {
     delete out.type;
     out.anyOf = [{ type: 'integer' }, { type: 'string' }];
-  }
-  if (src['x-kubernetes-preserve-unknown-fields'] === true && out.type === 'object' && !out.properties) {
-    // anything goes
   }
   if (src.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
   return out;

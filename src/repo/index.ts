@@ -109,6 +109,12 @@ async function findArchives(dir: string): Promise<string[]> {
   return out;
 }
 
+/** Now, or $SOURCE_DATE_EPOCH when set (reproducible index files). */
+export function buildTime(env: NodeJS.ProcessEnv = process.env): Date {
+  const s = env.SOURCE_DATE_EPOCH;
+  return s !== undefined && /^\d+$/.test(s) ? new Date(Number(s) * 1000) : new Date();
+}
+
 export interface IndexDirOptions {
   url?: string;
   now?: Date;
@@ -118,7 +124,7 @@ export interface IndexDirOptions {
 
 /** Helm's repo.IndexDirectory. */
 export async function indexDirectory(dir: string, o: IndexDirOptions = {}): Promise<IndexFile> {
-  const now = o.now ?? new Date();
+  const now = o.now ?? buildTime();
   const idx = newIndexFile(now);
   for (const rel of await findArchives(dir)) {
     const full = nodePath.join(dir, rel);

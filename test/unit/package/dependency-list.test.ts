@@ -64,3 +64,22 @@ describe('dependency list statuses', () => {
     await expect(updateDependencies(dir)).rejects.toThrow('dependency "lib" has an invalid version/constraint format');
   });
 });
+
+describe('package --dependency-update and reproducible index', () => {
+  it('updates dependencies before packaging', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'rel-pkgdu-'));
+    cpSync(join(fixtures, 'pkg-parent'), join(root, 'pkg-parent'), { recursive: true });
+    cpSync(join(fixtures, 'pkg-lib'), join(root, 'pkg-lib'), { recursive: true });
+    const { loadChart } = await import('../../../src/chart/loader.js');
+    const file = await packageChart({ chart: join(root, 'pkg-parent'), destination: join(root, 'out'), dependencyUpdate: true });
+    const c = await loadChart(file);
+    expect(c.dependencies().map((d) => `${d.name()}@${d.metadata.Version}`)).toEqual(['lib@0.3.1']);
+    expect(c.lock?.digest).toMatch(/^sha256:/);
+  });
+
+  it('honours SOURCE_DATE_EPOCH for index times', async () => {
+    const { buildTime } = await import('../../../src/repo/index.js');
+    expect(buildTime({ SOURCE_DATE_EPOCH: '1700000000' }).toISOString()).toBe('2023-11-14T22:13:20.000Z');
+    expect(Math.abs(buildTime({}).getTime() - Date.now())).toBeLessThan(5000);
+  });
+});
