@@ -842,6 +842,12 @@ class FastConverter {
 
 /** Returns the decoded first document, or undefined when the exact path must decide. */
 function parseFast(text: string): GoValue | undefined {
+  const all = parseFastAll(text, true);
+  return all === undefined ? undefined : all.length === 0 ? null : all[0];
+}
+
+/** All documents through the fast path (only the first when `firstOnly`), or undefined. */
+function parseFastAll(text: string, firstOnly: boolean): GoValue[] | undefined {
   // Merge keys (go-yaml v2's order-dependent semantics) and collection or explicit keys go the exact way.
   if (text.includes('<<') || /[\]}][ \t]*:(?:[ \t\r\n]|$)|(?:^|\n)[ \t-]*\?(?:[ \t\r\n]|$)/.test(text)) return undefined;
   let docs: unknown[];
@@ -851,7 +857,8 @@ function parseFast(text: string): GoValue | undefined {
     return undefined;
   }
   try {
-    return docs.length === 0 ? null : new FastConverter().conv(docs[0], 0);
+    const take = firstOnly ? docs.slice(0, 1) : docs;
+    return take.map((d) => new FastConverter().conv(d, 0));
   } catch (e) {
     if (e instanceof YamlError) throw e;
     return undefined;
@@ -885,6 +892,16 @@ export function parseYamlExact(text: string, opts?: ParseOpts): GoValue {
 
 /** Every document of a multi-document stream, each decoded like `parseYaml`. */
 export function parseYamlDocuments(text: string, opts?: ParseOpts): GoValue[] {
+  checkPrintable(text);
+  depthPrecheck(text, opts?.file);
+  let fast: GoValue[] | undefined;
+  try {
+    fast = parseFastAll(text, false);
+  } catch (e) {
+    if (e instanceof YamlError) e.file ??= opts?.file;
+    throw e;
+  }
+  if (fast !== undefined) return fast;
   const { docs, lc } = parseDocs(text, opts);
   return docs.map((d) => decodeDoc(text, d, lc, opts?.file));
 }

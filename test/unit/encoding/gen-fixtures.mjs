@@ -149,5 +149,41 @@ writeFileSync(
   JSON.stringify(randomInputs.map((input, i) => ({ input, helm: JSON.parse(got5[`c${String(i).padStart(3, '0')}`]) })), null, 1) + '\n',
 );
 
+// 6. Random plain scalars (numbers, bools, dates, odd forms) resolved by fromYaml, shown with toJson.
+const scalarPool = '0123456789+-._eExXoObB:TZtn';
+const fixedScalars = ['0x1F', '0X1F', '1_000', '+.5', '1e3', '1E+5', '0o17', '0O17', '08', '-0', '+0', '00', '0.', '-.5', '.inf', '-.Inf', '+.INF', '.NaN',
+  '2021-1-2', '2021-01-01T10:00:00Z', '2021-01-01t10:00:00.5+02:00', '2021-01-01 10:00:00', '2021-13-01', '2020-02-29', '2021-02-29',
+  'yes', 'Off', 'oN', '~', 'NULL', 'nULL', '1:30', '12:30:45', '190:20:30.15', '+1', '-1_0', '0b1_0', '0b2', '1.2.3', '1e', '1e+', '0x', '0o',
+  '9223372036854775807', '9223372036854775808', '-9223372036854775808', '-9223372036854775809', '18446744073709551615', '18446744073709551616',
+  '0x7FFFFFFFFFFFFFFF', '0x8000000000000000', '0xFFFFFFFFFFFFFFFF', '0x10000000000000000', '1e309', '-1e309', '4.9e-324', '1e-400', '0.1e1', '1_0.5', '1__0', '_1', '1_',
+  '0b', '-0b101', '+0b101', '0b11111111111111111111111111111111111111111111111111111111111111111', '.5e3', '5.e3', '+.e3', '0x1p3', '1_000e1_0', '٣'];
+const plainScalars = [...fixedScalars];
+while (plainScalars.length < 400) {
+  const n = 1 + Math.floor(rnd() * 7);
+  let t = '';
+  for (let i = 0; i < n; i++) t += scalarPool[Math.floor(rnd() * scalarPool.length)];
+  if (/^[-?:]($|[ ])|^[:?]|:$|: | #|^#/.test(t) || t === '-' || t.startsWith('- ')) continue;
+  plainScalars.push(t);
+}
+const sFiles = {};
+plainScalars.forEach((t, i) => (sFiles[`s/c${String(i).padStart(3, '0')}`] = `v: ${t}\n`));
+const sTpl = `{{- range $path, $_ := .Files.Glob "s/*" }}
+{{- $raw := $.Files.Get $path | trimPrefix "v: " | trimSuffix "\\n" }}
+{{ base $path }}: {{ list ($.Files.Get $path | fromYaml | toJson) (toYaml (dict "v" $raw)) (toYamlPretty (dict "v" $raw)) | toJson | b64enc }}
+{{- end }}
+`;
+const r6 = runHelm([chart('scalarprobe', '{}\n', sTpl, sFiles)]);
+if (r6.code !== 0) throw new Error(r6.stderr);
+const got6 = decodeLines(r6.stdout);
+writeFileSync(
+  join(here, 'fixtures/scalars-golden.json'),
+  JSON.stringify(
+    plainScalars.map((text, i) => {
+      const [json, yaml, pretty] = JSON.parse(got6[`c${String(i).padStart(3, '0')}`]);
+      return { text, helm: json, yaml, pretty };
+    }),
+  ) + '\n',
+);
+
 rmSync(work, { recursive: true, force: true });
 console.log(`yaml: ${yamlGolden.length} cases, --set: ${setGolden.length}, -f: ${vfGolden.length}`);
