@@ -231,7 +231,7 @@ export class SandboxServer {
     if (name === undefined) {
       if (method === 'GET') {
         const w = q.get('watch');
-        if (w === 'true' || w === '1') return this.watch(req, res, r, ns, q);
+        if (w === 'true' || w === '1') return this.watch(req, res, r, ns, q, accept);
         const labelSelector = parseLabelSelector(q.get('labelSelector'));
         const fieldSelector = parseFieldSelector(q.get('fieldSelector'));
         const limitS = q.get('limit');
@@ -360,7 +360,7 @@ export class SandboxServer {
     return send(res, 200, toScale(updated));
   }
 
-  private async watch(req: http.IncomingMessage, res: http.ServerResponse, r: ResourceType, ns: string | undefined, q: Query): Promise<void> {
+  private async watch(req: http.IncomingMessage, res: http.ServerResponse, r: ResourceType, ns: string | undefined, q: Query, accept = ''): Promise<void> {
     const c = this.cluster;
     const labelSelector = parseLabelSelector(q.get('labelSelector'));
     const fieldSelector = parseFieldSelector(q.get('fieldSelector'));
@@ -380,13 +380,18 @@ export class SandboxServer {
       since = Number(rvParam);
       if (!Number.isFinite(since)) throw errors.badRequest(`invalid resource version: ${rvParam}`);
     }
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.writeHead(200, { 'Content-Type': accept.includes('as=Table') ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();
     const av = apiVersionOf(r);
     const write = (type: string, object: unknown) => {
       res.write(JSON.stringify({ type, object }) + '\n');
     };
-    const present = (o: KubeObject) => ({ ...o, apiVersion: av, kind: r.kind });
+    const asTable = accept.includes('as=Table');
+    const includeObject = q.get('includeObject') ?? 'Metadata';
+    const present = (o: KubeObject) => {
+      const obj = { ...o, apiVersion: av, kind: r.kind };
+      return asTable ? toTable(r, [obj], { resourceVersion: o.metadata.resourceVersion }, includeObject) : obj;
+    };
     for (const o of initial) write('ADDED', present(o));
     const bookmark = (extra?: Record<string, string>) =>
       write('BOOKMARK', { kind: r.kind, apiVersion: av, metadata: { resourceVersion: c.store.currentResourceVersion(), ...(extra ? { annotations: extra } : {}) } });
@@ -394,8 +399,14 @@ export class SandboxServer {
     let w;
     try {
       w = c.store.watch(key, nsFilter, since, (ev: StoreEvent) => {
-        if (!matches(ev.object)) return;
-        write(ev.type, present(ev.object));
+        const now = matches(ev.object);
+        if (ev.type === 'MODIFIED' && ev.prev) {
+          // selector watches see objects enter (ADDED) and leave (DELETED) the selection
+          const before = matches(ev.prev);
+          if (now && !before) return write('ADDED', present(ev.object));
+          if (!now && before) return write('DELETED', present(ev.object));
+        }
+        if (now) write(ev.type, present(ev.object));
       });
     } catch (e) {
       if (e instanceof ApiError) {

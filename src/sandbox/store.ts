@@ -65,6 +65,8 @@ export interface StoreEvent {
   resource: string;
   namespace: string;
   object: KubeObject;
+  /** for MODIFIED: the object before the change */
+  prev?: KubeObject;
   rv: number;
 }
 
@@ -220,11 +222,11 @@ export class ObjectStore {
     const ns = obj.metadata.namespace ?? '';
     const name = obj.metadata.name!;
     const b = this.bucket(resource, ns, true)!;
-    const existed = b.has(name);
+    const prev = b.get(name);
     const rv = this.nextResourceVersion();
     obj.metadata.resourceVersion = String(rv);
     b.set(name, obj);
-    this.record({ type: existed ? 'MODIFIED' : 'ADDED', resource, namespace: ns, object: obj, rv });
+    this.record(prev ? { type: 'MODIFIED', resource, namespace: ns, object: obj, prev, rv } : { type: 'ADDED', resource, namespace: ns, object: obj, rv });
     return obj;
   }
 

@@ -77,3 +77,46 @@ describe('ObjectStore', () => {
     }
   });
 });
+
+describe('watch over HTTP with a label selector', () => {
+  it('sees objects enter and leave the selection', async () => {
+    const { startSandbox } = await import('../../../src/sandbox/index.js');
+    const sb = await startSandbox({ port: 0, controllers: false });
+    try {
+      const c = sb.cluster;
+      await c.create(c.kind('v1', 'Namespace'), undefined, { metadata: { name: 'default' } });
+      const cmR = c.kind('v1', 'ConfigMap');
+      const ac = new AbortController();
+      const res = await fetch(`${sb.url}/api/v1/namespaces/default/configmaps?watch=1&labelSelector=tier%3Dgold`, { signal: ac.signal });
+      const reader = res.body!.getReader();
+      const events: string[] = [];
+      const pump = (async () => {
+        let buf = '';
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) return;
+            buf += Buffer.from(value).toString('utf8');
+            let nl;
+            while ((nl = buf.indexOf('\n')) >= 0) {
+              const ev = JSON.parse(buf.slice(0, nl));
+              events.push(`${ev.type} ${ev.object.metadata.name}`);
+              buf = buf.slice(nl + 1);
+            }
+          }
+        } catch {
+          /* aborted */
+        }
+      })();
+      const a = await c.create(cmR, 'default', { metadata: { name: 'a', labels: { tier: 'silver' } } });
+      const a2 = await c.update(cmR, 'default', 'a', { ...a, metadata: { ...a.metadata, labels: { tier: 'gold' } } });
+      await c.update(cmR, 'default', 'a', { ...a2, metadata: { ...a2.metadata, labels: { tier: 'bronze' } } });
+      await new Promise((r) => setTimeout(r, 200));
+      ac.abort();
+      await pump;
+      expect(events).toEqual(['ADDED a', 'DELETED a']);
+    } finally {
+      await sb.stop();
+    }
+  });
+});
