@@ -10,7 +10,7 @@ import { readChartArchive } from '../chart/archive.js';
 import { coalesceValues } from '../chart/coalesce.js';
 import { processDependencies } from '../chart/dependencies.js';
 import { readChartDir } from '../chart/loader.js';
-import { validateAgainstSchema } from '../chart/schema.js';
+import { validateAgainstSchema, validateAgainstSingleSchema } from '../chart/schema.js';
 import { makeCapabilities } from '../engine/capabilities.js';
 import { Engine } from '../engine/render.js';
 import type { GoMap } from '../engine/types.js';
@@ -105,9 +105,17 @@ export async function lintChart(path: string, o: LintOptions = {}): Promise<Lint
     l.add('ERROR', 'values.yaml', (e as Error).message);
     return l.messages;
   }
+  // helm: the values rule checks the chart's own schema, the templates rule all schemas
   try {
+    if (chart.schema) {
+      const own = await validateAgainstSingleSchema(coalesced, chart.schema);
+      if (own !== '') l.add('ERROR', 'values.yaml', own);
+    }
     const schemaErr = await validateAgainstSchema(chart, coalesced);
-    if (schemaErr !== '') l.add('ERROR', 'values.yaml', `values don't meet the specifications of the schema(s):\n${schemaErr.trimEnd()}`);
+    if (schemaErr !== '') {
+      l.add('ERROR', 'templates/', `values don't meet the specifications of the schema(s) in the following chart(s):\n${schemaErr}`);
+      return l.messages;
+    }
   } catch (e) {
     l.add('ERROR', 'values.schema.json', `cannot use the schema: ${(e as Error).message}`);
   }

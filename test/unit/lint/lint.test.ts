@@ -56,7 +56,8 @@ describe('values and templates', () => {
       'templates/cm.yaml': CM('x'),
     });
     const out = await lines(dir);
-    expect(out.join('\n')).toContain("[ERROR] values.yaml: values don't meet the specifications of the schema(s):\nc:\n- at '/replicas': got string, want integer");
+    expect(out).toContain("[ERROR] values.yaml: - at '/replicas': got string, want integer\n");
+    expect(out).toContain("[ERROR] templates/: values don't meet the specifications of the schema(s) in the following chart(s):\nc:\n- at '/replicas': got string, want integer\n");
     expect(await lines(dir, { set: ['replicas=3'] })).toEqual([]);
   });
 
@@ -192,5 +193,28 @@ describe('kube schema validators', () => {
     const s = new CrdSchemas();
     s.add({ spec: { group: 'g.io', names: { kind: 'K' }, versions: [{ name: 'v1' }] } });
     expect(s.has('g.io/v1', 'K')).toBe(false);
+  });
+});
+
+describe('packaged charts and repositories', () => {
+  it('lints a package like its folder', async () => {
+    const { packageChart } = await import('../../../src/package/save.js');
+    const src = chart({ 'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n', 'templates/cm.yaml': CM('x', 'extra: 1\n') });
+    const file = await packageChart({ chart: src, destination: mkdtempSync(join(tmpdir(), 'rel-lintpkg-')) });
+    expect(await lines(file)).toEqual(await lines(src));
+    expect(await lines(file)).toContain('[INFO] Chart.yaml: icon is recommended');
+  });
+
+  it('repo index skips hostile or broken packages with a warning', async () => {
+    const { repoIndex, loadIndexFile } = await import('../../../src/repo/index.js');
+    const { packageChart } = await import('../../../src/package/save.js');
+    const dir = mkdtempSync(join(tmpdir(), 'rel-idx-'));
+    await packageChart({ chart: chart({ 'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n' }), destination: dir });
+    writeFileSync(join(dir, 'evil-1.0.0.tgz'), 'not gzip');
+    const warnings: string[] = [];
+    await repoIndex(dir, { warn: (w) => warnings.push(w) });
+    const idx = await loadIndexFile(join(dir, 'index.yaml'));
+    expect(Object.keys(idx.entries)).toEqual(['c']);
+    expect(warnings.join('\n')).toMatch(/skipping evil-1\.0\.0\.tgz: not a valid chart package/);
   });
 });
