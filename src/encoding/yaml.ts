@@ -554,7 +554,25 @@ function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
       const at = m ? off + m.index : off;
       return scannerWhere(lineAt(text, at)) + 'mapping values are not allowed in this context';
     }
-    case 'TAB_AS_INDENT':
+    case 'TAB_AS_INDENT': {
+      // A tab on a continuation line of a plain scalar is reported by the plain-scalar scanner.
+      const ls = lineStart(text, off);
+      let p = ls - 1;
+      let prev = '';
+      while (p > 0) {
+        const s0 = lineStart(text, p);
+        const line = text.slice(s0, p).replace(/\s+#.*$/, '');
+        p = s0 - 1;
+        if (/\S/.test(line) && !/^\s*#/.test(line)) {
+          prev = line.trimEnd();
+          break;
+        }
+      }
+      if (prev && !/(?:^|\s)-$|:$|[|>][-+0-9]*$|["'\]},[{]$/.test(prev)) {
+        return scannerWhere(line0) + 'found a tab character that violates indentation';
+      }
+      return scannerWhere(line0) + 'found character that cannot start any token';
+    }
     case 'BAD_SCALAR_START':
       return scannerWhere(line0) + 'found character that cannot start any token';
     case 'BAD_DQ_ESCAPE':
@@ -887,7 +905,38 @@ export function parseYaml(text: string, opts?: ParseOpts): GoValue {
 export function parseYamlExact(text: string, opts?: ParseOpts): GoValue {
   const { docs, lc } = parseDocs(text, opts);
   if (docs.length === 0) return null;
+  if (docs[0].errors.length > 0) {
+    const cut = indentedRootEnd(text);
+    if (cut !== undefined) return parseYamlExact(text.slice(0, cut), opts);
+  }
   return decodeDoc(text, docs[0], lc, opts?.file);
+}
+
+/**
+ * go-yaml reads only the first document: when the root collection is indented and a later line
+ * is less indented, the first document ends there (the rest would be an invalid second document
+ * that go-yaml never looks at). Returns that offset, if any.
+ */
+function indentedRootEnd(text: string): number | undefined {
+  let pos = 0;
+  let rootIndent = -1;
+  while (pos < text.length) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl;
+    const line = text.slice(pos, end);
+    if (/\S/.test(line) && !/^\s*#/.test(line) && !/^%/.test(line) && !/^---/.test(line)) {
+      const ind = line.length - line.trimStart().length;
+      if (rootIndent < 0) {
+        if (ind === 0 || /^\s*[\[{"'|>]/.test(line)) return undefined;
+        rootIndent = ind;
+      } else if (ind < rootIndent) {
+        return pos;
+      }
+    }
+    if (nl < 0) break;
+    pos = nl + 1;
+  }
+  return undefined;
 }
 
 /** Every document of a multi-document stream, each decoded like `parseYaml`. */
