@@ -2,7 +2,7 @@
  * rel's Helm-compatible chart engine, public entry points. Heavy parts load lazily: import
  * from here in code that renders; the template command imports the action directly.
  */
-export { Engine, RenderError, helmEngineFuncs, reformatExecError, reformatParseError, sortTemplates, type RenderOptions, type RenderValues } from './render.js';
+export { Engine, RenderError, reformatExecError, reformatParseError, sortTemplates, type RenderOptions, type RenderValues } from './render.js';
 export { Capabilities, KubeVersion, VersionSet, HelmVersion, makeCapabilities, parseKubeVersion, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION } from './capabilities.js';
 export { Files, filesMap, compileGlob } from './files.js';
 export { Chart, type ChartFile, type CRD } from '../chart/chart.js';

@@ -13,9 +13,7 @@ import { Files } from './files.js';
 import { GoError, isGoMap, newMap, type FuncMap, type FuncSpec, type GoMap, type GoValue } from './types.js';
 import { Template } from './gotemplate/index.js';
 import { allFuncs } from './funcs/index.js';
-import { parseYaml, parseYamlMap, toYaml } from '../encoding/yaml.js';
-import { marshalJson, unmarshalJson } from '../encoding/json.js';
-import { toToml } from '../encoding/toml.js';
+import { toYaml } from '../encoding/yaml.js';
 import { setFilesYamlEncoder } from './files.js';
 
 setFilesYamlEncoder(toYaml);
@@ -43,136 +41,8 @@ async function loadTemplateModule(): Promise<GoTemplateModule> {
 
 let funcsCache: FuncMap | null = null;
 async function loadFuncs(): Promise<FuncMap> {
-  // Helm's engine functions first; the shared library (Sprig + Helm) overrides what it defines.
-  funcsCache ??= { ...helmEngineFuncs(), ...allFuncs() };
+  funcsCache ??= allFuncs();
   return funcsCache;
-}
-
-/**
- * The functions Helm's engine adds to Sprig (pkg/engine/funcs.go) that need no render context:
- * toYaml, mustToYaml, fromYaml, fromYamlArray, toJson, mustToJson, fromJson, fromJsonArray, toToml.
- */
-export function helmEngineFuncs(): FuncMap {
-  const err = (e: unknown) => (e instanceof Error ? e.message : String(e));
-  return {
-    toYaml: {
-      params: ['any'],
-      returns: 'string',
-      fn: (v: GoValue) => {
-        try {
-          return toYaml(v).replace(/\n$/, '');
-        } catch {
-          return '';
-        }
-      },
-    },
-    mustToYaml: {
-      params: ['any'],
-      returns: 'string',
-      fn: (v: GoValue) => {
-        try {
-          return toYaml(v).replace(/\n$/, '');
-        } catch (e) {
-          throw new GoError(err(e));
-        }
-      },
-    },
-    fromYaml: {
-      params: ['string'],
-      returns: 'map[string]interface {}',
-      fn: (str: string) => {
-        try {
-          return parseYamlMap(str);
-        } catch (e) {
-          const m = newMap();
-          m.Error = err(e);
-          return m;
-        }
-      },
-    },
-    fromYamlArray: {
-      params: ['string'],
-      returns: '[]interface {}',
-      fn: (str: string): GoValue => {
-        try {
-          const v = parseYaml(str);
-          if (v === null || v === undefined) return [];
-          if (!Array.isArray(v)) {
-            const kind = typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : 'object';
-            return [`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go value of type []interface {}`];
-          }
-          return v;
-        } catch (e) {
-          return [err(e)];
-        }
-      },
-    },
-    toJson: {
-      params: ['any'],
-      returns: 'string',
-      fn: (v: GoValue) => {
-        try {
-          return marshalJson(v);
-        } catch {
-          return '';
-        }
-      },
-    },
-    mustToJson: {
-      params: ['any'],
-      returns: 'string',
-      fn: (v: GoValue) => {
-        try {
-          return marshalJson(v);
-        } catch (e) {
-          throw new GoError(err(e));
-        }
-      },
-    },
-    fromJson: {
-      params: ['string'],
-      returns: 'map[string]interface {}',
-      fn: (str: string) => {
-        const m = newMap();
-        try {
-          const v = unmarshalJson(str);
-          if (isGoMap(v)) return v;
-          if (v === null) return m;
-          const kind = typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : 'array';
-          m.Error = `json: cannot unmarshal ${kind} into Go value of type map[string]interface {}`;
-        } catch (e) {
-          m.Error = err(e);
-        }
-        return m;
-      },
-    },
-    fromJsonArray: {
-      params: ['string'],
-      returns: '[]interface {}',
-      fn: (str: string): GoValue => {
-        try {
-          const v = unmarshalJson(str);
-          if (Array.isArray(v)) return v;
-          if (v === null) return [];
-          const kind = typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : 'object';
-          return [`json: cannot unmarshal ${kind} into Go value of type []interface {}`];
-        } catch (e) {
-          return [err(e)];
-        }
-      },
-    },
-    toToml: {
-      params: ['any'],
-      returns: 'string',
-      fn: (v: GoValue) => {
-        try {
-          return toToml(v);
-        } catch (e) {
-          return err(e);
-        }
-      },
-    },
-  };
 }
 
 export const RECURSION_MAX = 1000;
