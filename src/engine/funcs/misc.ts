@@ -1,7 +1,7 @@
 /** Sprig path, URL and flow-control functions (functions.go, url.go). */
 import { GoError, isGoMap, newMap, type FuncMap, type GoMap, type GoValue } from '../types.js';
 import { quoteGo } from './fmt.js';
-import { strval } from './convert.js';
+import { NIL_DEREF, kindOf } from './convert.js';
 
 // ---- path (slash-separated; filepath is the same on Linux) ----------------------
 
@@ -123,6 +123,7 @@ export function parseURL(raw: string): GoURL {
     if (at >= 0) {
       const userinfo = authority.slice(0, at);
       host = authority.slice(at + 1);
+      if (!/^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(userinfo)) throw fail('net/url: invalid userinfo');
       const ci = userinfo.indexOf(':');
       try {
         u.user =
@@ -225,11 +226,10 @@ function urlParse(v: string): GoMap {
 
 function urlJoin(d: GoMap | null): string {
   const meta = (k: string): string => {
-    const v: GoValue = d && isGoMap(d) && k in d ? d[k] : '';
-    if (typeof v !== 'string') {
-      // Sprig: `fmt.Sprintf("%v", v)` of non-strings
-      return strval(v);
-    }
+    if (!d || !Object.prototype.hasOwnProperty.call(d, k)) return '';
+    const v: GoValue = d[k];
+    if (v === null || v === undefined) throw new GoError(NIL_DEREF);
+    if (typeof v !== 'string') throw new GoError(`unable to parse ${k} key, must be of type string, but ${kindOf(v)} found`);
     return v;
   };
   const u: GoURL = {

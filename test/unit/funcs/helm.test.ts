@@ -104,3 +104,14 @@ describe('Helm functions', () => {
     expect(call('urlJoin', d('opaque', 'x@y', 'scheme', 'mailto'))).toBe('mailto:x@y');
   });
 });
+
+describe('url errors (helm output)', () => {
+  it('matches Sprig and net/url', () => {
+    expect(errorOf('urlJoin', d('host', 1n))).toBe('unable to parse host key, must be of type string, but int found');
+    expect(errorOf('urlJoin', d('host', null))).toBe('runtime error: invalid memory address or nil pointer dereference');
+    expect(errorOf('urlJoin', d('userinfo', 'a b:%zz'))).toBe(
+      'unable to parse userinfo in dict: parse "proto://a b:%zz@host": net/url: invalid userinfo',
+    );
+    expect(errorOf('urlParse', 'a%zz')).toBe('unable to parse url: parse "a%zz": invalid URL escape "%zz"');
+  });
+});
