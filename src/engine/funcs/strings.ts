@@ -42,6 +42,7 @@ export function runeUpper(ch: string): string {
   return [...u].length === 1 ? u : ch;
 }
 export function runeLower(ch: string): string {
+  if (ch === '\u0130') return 'i'; // Go's simple mapping of İ
   const u = ch.toLowerCase();
   return [...u].length === 1 ? u : ch;
 }

@@ -61,6 +61,7 @@ describe('string functions', () => {
     ['trimPrefix', ['-', '-a'], 'a'],
     ['upper', ['straße'], 'STRAßE'],
     ['lower', ['ABC'], 'abc'],
+    ['lower', ['ǈ İ'], 'ǉ i'],
     ['replace', [' ', '-', 'Me First'], 'Me-First'],
     ['replace', ['', '-', 'ab'], '-a-b-'],
     ['indent', [2n, 'a\nb'], '  a\n  b'],
