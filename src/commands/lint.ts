@@ -11,18 +11,20 @@ values.schema.json, renders the templates and checks each document (YAML, object
 deprecated APIs, selectors), then validates each object against the Kubernetes schema of its
 kind (custom resources against the CRDs the chart ships). Each message names the file and the
 object. With --env (repeatable) or --all-envs the chart is linted once per environment of
-rel.yaml, with that environment's values files. Exit code 1 when a chart fails (ERROR, or
+rel.yaml, with that environment's values files. Without CHART, the charts of all releases in
+rel.yaml are linted. Exit code 1 when a chart fails (ERROR, or
 WARNING with --strict).`;
 
   static override examples = [
     '<%= config.bin %> lint charts/shop',
     '<%= config.bin %> lint charts/shop --env prod',
     '<%= config.bin %> lint charts/shop --all-envs --strict',
+    '<%= config.bin %> lint --all-envs        # every release of rel.yaml, every environment',
     '<%= config.bin %> lint charts/shop -f my-values.yaml --set replicaCount=3',
   ];
 
   static override args = {
-    chart: Args.string({ description: 'Chart folder or packaged chart (.tgz).', required: true }),
+    chart: Args.string({ description: 'Chart folder or packaged chart (.tgz). Default: the chart of every release in rel.yaml.', required: false }),
   };
 
   static override flags = {

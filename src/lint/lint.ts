@@ -171,9 +171,26 @@ function sameDir(a: string, b: string): boolean {
   return nodePath.resolve(a) === nodePath.resolve(b);
 }
 
-/** Runs lint for the chart, once per environment when environments are asked for. */
-export async function lintRuns(chart: string, o: LintCommandOptions): Promise<LintRun[]> {
+/**
+ * Runs lint for the chart, once per environment when environments are asked for. Without a
+ * chart, lints the chart of every release of rel.yaml.
+ */
+export async function lintRuns(chart: string | undefined, o: LintCommandOptions): Promise<LintRun[]> {
   const cwd = o.cwd ?? process.cwd();
+  if (chart === undefined) {
+    const file = o.projectFile ?? findProjectFile(cwd);
+    if (!file) throw new UserError('no chart given and no rel.yaml found here or in parent folders', { hint: 'Run `rel lint CHART`, or run it in a project folder.' });
+    const project = loadProject(file);
+    const seen = new Set<string>();
+    const runs: LintRun[] = [];
+    for (const r of project.releases) {
+      const abs = nodePath.resolve(nodePath.dirname(file), r.chart);
+      if (seen.has(abs)) continue;
+      seen.add(abs);
+      runs.push(...(await lintRuns(nodePath.relative(cwd, abs) || '.', { ...o, projectFile: file })));
+    }
+    return runs;
+  }
   const chartPath = nodePath.resolve(cwd, chart);
   const wantEnvs = (o.envs?.length ?? 0) > 0 || o.allEnvs;
   if (!wantEnvs) {

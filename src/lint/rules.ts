@@ -297,10 +297,54 @@ export async function validateObjects(l: Linter, c: Chart, objects: RenderedObje
     }
     let problems = crds.validate(obj);
     if (problems === null) problems = await validateBuiltin(obj);
+    if (problems !== null) problems.push(...selectorProblems(obj));
     if (problems === null) {
       l.add('INFO', file, `${objLabel(obj)}: no schema known for this kind; not validated`);
       continue;
     }
     for (const p of problems) l.add('ERROR', file, `${objLabel(obj)}: ${p.path === '' ? '' : `${p.path}: `}${p.message}`);
   }
+}
+
+const SELECTOR_KINDS = new Set(['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'ReplicationController']);
+
+function matchesExpression(labels: Record<string, string>, e: Record<string, unknown>): boolean {
+  const key = String(e.key ?? '');
+  const values = Array.isArray(e.values) ? e.values.map(String) : [];
+  const has = Object.prototype.hasOwnProperty.call(labels, key);
+  switch (e.operator) {
+    case 'In':
+      return has && values.includes(labels[key]!);
+    case 'NotIn':
+      return !has || !values.includes(labels[key]!);
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+    default:
+      return true; // the schema check reports bad operators
+  }
+}
+
+/** The API server's check that a workload's selector selects its own pod template. */
+export function selectorProblems(obj: Record<string, unknown>): { path: string; message: string }[] {
+  if (!SELECTOR_KINDS.has(String(obj.kind))) return [];
+  const spec = obj.spec as Record<string, unknown> | undefined;
+  const sel = spec?.selector as Record<string, unknown> | undefined;
+  const tpl = spec?.template as Record<string, unknown> | undefined;
+  if (!sel || typeof sel !== 'object' || !tpl || typeof tpl !== 'object') return [];
+  const raw = ((tpl.metadata as Record<string, unknown> | undefined)?.labels ?? {}) as Record<string, unknown>;
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) labels[k] = String(v);
+  let ok = true;
+  if (obj.kind === 'ReplicationController') {
+    for (const [k, v] of Object.entries(sel)) if (labels[k] !== String(v)) ok = false;
+  } else {
+    const ml = (sel.matchLabels ?? {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(ml)) if (labels[k] !== String(v)) ok = false;
+    const me = Array.isArray(sel.matchExpressions) ? (sel.matchExpressions as Record<string, unknown>[]) : [];
+    for (const e of me) if (e && !matchesExpression(labels, e)) ok = false;
+  }
+  if (ok) return [];
+  return [{ path: 'spec.template.metadata.labels', message: `Invalid value: ${JSON.stringify(labels)}: \`selector\` does not match template \`labels\`` }];
 }

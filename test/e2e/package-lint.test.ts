@@ -79,6 +79,8 @@ describe('rel lint', () => {
     expect(r.stdout).toContain('==> Linting charts/shop (environment dev)\n\n');
     expect(r.stdout).toContain('==> Linting charts/shop (environment prod)\n[ERROR] templates/deployment.yaml: Deployment "test-release-web" (apps/v1): spec.template.spec.containers[0].ports[0].containerPort: must be integer\n');
     expect(r.stderr).toContain('2 chart(s) linted, 1 chart(s) failed');
+    const all = await rel(Lint, ['--all-envs'], proj);
+    expect(all.stdout).toBe(r.stdout);
     const dev = await rel(Lint, ['charts/shop', '--env', 'dev'], proj);
     expect(dev.code).toBe(0);
     const bad = await rel(Lint, ['charts/shop', '--env', 'staging'], proj);

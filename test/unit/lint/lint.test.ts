@@ -181,6 +181,18 @@ describe('runs and output', () => {
   });
 });
 
+describe('selectors', () => {
+  it('reports a workload whose selector does not select its pod template', async () => {
+    const { selectorProblems } = await import('../../../src/lint/rules.js');
+    const dep = (sel: unknown, labels: unknown) => ({ kind: 'Deployment', spec: { selector: sel, template: { metadata: { labels } } } });
+    expect(selectorProblems(dep({ matchLabels: { app: 'a' } }, { app: 'a', x: 'y' }))).toEqual([]);
+    expect(selectorProblems(dep({ matchLabels: { app: 'a' } }, { app: 'b' }))[0]!.message).toBe('Invalid value: {"app":"b"}: `selector` does not match template `labels`');
+    expect(selectorProblems(dep({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['web'] }] }, { tier: 'web' }))).toEqual([]);
+    expect(selectorProblems(dep({ matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' }] }, { tier: 'web' }))).toHaveLength(1);
+    expect(selectorProblems({ kind: 'ConfigMap' })).toEqual([]);
+  });
+});
+
 describe('kube schema validators', () => {
   it('knows built-in kinds and not unknown ones', async () => {
     expect(await validateBuiltin({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { a: 'b' } })).toEqual([]);
