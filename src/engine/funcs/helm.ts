@@ -3,12 +3,11 @@
  * Codecs come from src/encoding: Go's encoding/json, sigs.k8s.io/yaml, BurntSushi/toml.
  */
 import { parse as parseTomlText, TomlDate } from 'smol-toml';
-import { GoError, isGoMap, newMap, type FuncMap, type GoValue } from '../types.js';
-import { marshalJson, unmarshalJson } from '../../encoding/json.js';
-import { parseYaml, toYaml } from '../../encoding/yaml.js';
+import { GoError, newMap, type FuncMap, type GoValue } from '../types.js';
+import { marshalJson, unmarshalJson, unmarshalJsonAs } from '../../encoding/json.js';
+import { parseYamlArray, parseYamlMap, toYaml, toYamlPretty } from '../../encoding/yaml.js';
 import { toToml } from '../../encoding/toml.js';
 import { GoTime } from './time.js';
-import { goTypeName } from '../types.js';
 
 /** Helm wraps messages of `required` and `fail` so the engine can report them as `execution error at (file:line:col): msg`. */
 export const WARN_START = 'HELM_ERR_START';
@@ -17,71 +16,18 @@ export const warnWrap = (msg: string) => WARN_START + msg + WARN_END;
 
 const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-function jsonTypeName(v: GoValue): string {
-  if (Array.isArray(v)) return 'array';
-  if (isGoMap(v)) return 'object';
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'number') return 'number';
-  if (typeof v === 'boolean') return 'bool';
-  return goTypeName(v ?? null);
-}
-
 /** json.Unmarshal into map[string]interface{}: a JSON null leaves the map empty. */
 function jsonIntoMap(text: string): GoValue {
-  const v = unmarshalJson(text);
-  if (v === null) return newMap();
-  if (!isGoMap(v)) throw new GoError(`json: cannot unmarshal ${jsonTypeName(v)} into Go value of type map[string]interface {}`);
-  return v;
+  return unmarshalJsonAs(text, 'map') ?? newMap();
 }
 
 function jsonIntoArray(text: string): GoValue[] {
-  const v = unmarshalJson(text);
-  if (v === null) return [];
-  if (!Array.isArray(v)) throw new GoError(`json: cannot unmarshal ${jsonTypeName(v)} into Go value of type []interface {}`);
-  return v;
+  return unmarshalJsonAs(text, 'array') ?? [];
 }
 
 /** sigs.k8s.io/yaml.Unmarshal into a typed target: YAML -> JSON -> json.Unmarshal. */
 function yamlInto(text: string, want: 'map' | 'array'): GoValue {
-  const v = parseYaml(text);
-  if (v === null || v === undefined) return want === 'map' ? newMap() : [];
-  const ok = want === 'map' ? isGoMap(v) : Array.isArray(v);
-  if (!ok) {
-    const target = want === 'map' ? 'map[string]interface {}' : '[]interface {}';
-    throw new GoError(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonTypeName(v)} into Go value of type ${target}`);
-  }
-  return v;
-}
-
-/** go-yaml v3 with SetIndent(2) indents block sequences under their key; v2 (toYaml) does not. */
-export function reindentSequences(yaml: string): string {
-  const lines = yaml.split('\n');
-  const out: string[] = [];
-  const stack: { indent: number }[] = [];
-  let prevKeyIndent = -1; // indent of the previous line if it was `key:` with a nested value
-  let scalarIndent = -1; // inside a block scalar started at this indent
-  for (const line of lines) {
-    const content = line.trimStart();
-    const indent = line.length - content.length;
-    if (scalarIndent >= 0) {
-      if (content === '' || indent > scalarIndent) {
-        out.push(content === '' ? line : ' '.repeat(indent + stack.length * 2) + content);
-        continue;
-      }
-      scalarIndent = -1;
-    }
-    const isItem = content.startsWith('- ') || content === '-';
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      if (indent < top.indent || (indent === top.indent && !isItem)) stack.pop();
-      else break;
-    }
-    if (isItem && prevKeyIndent === indent) stack.push({ indent });
-    out.push(content === '' ? line : ' '.repeat(indent + stack.length * 2) + content);
-    prevKeyIndent = /^(- )*[^#]*:$/.test(content) || /^(- )*("[^"]*"|'[^']*'):$/.test(content) ? indent + (content.match(/^(- )*/)![0].length) : -1;
-    if (/(^|: |^- )[|>][-+0-9]*$/.test(content)) scalarIndent = indent + (content.match(/^(- )*/)![0].length);
-  }
-  return out.join('\n');
+  return want === 'map' ? parseYamlMap(text) : parseYamlArray(text);
 }
 
 function tomlToGo(v: unknown): GoValue {
@@ -181,7 +127,7 @@ export function helmOwnFuncs(): FuncMap {
     fromToml: { params: ['string'], returns: 'map[string]interface {}', fn: fromToml },
     toYaml: { params: ['any'], returns: 'string', fn: (v: GoValue) => safe(() => trimNl(toYaml(v))) },
     mustToYaml: { params: ['any'], returns: 'string', fn: (v: GoValue) => must(() => trimNl(toYaml(v))) },
-    toYamlPretty: { params: ['any'], returns: 'string', fn: (v: GoValue) => safe(() => trimNl(reindentSequences(toYaml(v)))) },
+    toYamlPretty: { params: ['any'], returns: 'string', fn: (v: GoValue) => safe(() => trimNl(toYamlPretty(v))) },
     fromYaml: {
       params: ['string'],
       returns: 'map[string]interface {}',

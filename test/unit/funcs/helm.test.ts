@@ -115,3 +115,11 @@ describe('url errors (helm output)', () => {
     expect(errorOf('urlParse', 'a%zz')).toBe('unable to parse url: parse "a%zz": invalid URL escape "%zz"');
   });
 });
+
+describe('toYamlPretty is go-yaml v3 (helm output)', () => {
+  it('does not fold long strings', () => {
+    const long = 'aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp qqqq rrrr';
+    expect(call('toYamlPretty', d('long', long, 'y', 'y', 'f', 1))).toBe(`f: 1\nlong: ${long}\n"y": "y"`);
+    expect(call('toYaml', d('long', long))).toBe('long: aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp\n  qqqq rrrr');
+  });
+});
