@@ -4,6 +4,7 @@
  * render, sort into manifests and hooks, and frame the output (`---\n# Source: …`).
  */
 import { promises as fsp } from 'node:fs';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as nodePath from 'node:path';
 import type { GoMap, GoValue } from '../engine/types.js';
 import { newMap } from '../engine/types.js';
@@ -120,15 +121,53 @@ async function showOnlyMatch(pattern: string, name: string): Promise<boolean> {
   }
 }
 
-/** Runs `helm template` semantics. Never throws for bad input: errors are returned in `error`. */
+/** Stack for the retry of templates that nest includes deeper than the default JS stack allows. */
+const DEEP_STACK_MB = 256;
+
+/**
+ * Runs `helm template` semantics. Never throws for bad input: errors are returned in `error`.
+ * Charts whose includes nest deeper than Node's default stack (helm allows 1000 levels) are
+ * rendered again on a worker thread with a large stack.
+ */
 export async function runTemplate(o: TemplateOptions): Promise<TemplateResult> {
+  const deep = { exhausted: false };
+  const first = await runTemplateOnce(o, deep);
+  if (!deep.exhausted || !first.error || !isMainThread) return first;
+  const retried = await runOnBigStack(o).catch(() => null);
+  return retried ?? first;
+}
+
+async function runOnBigStack(o: TemplateOptions): Promise<TemplateResult | null> {
+  const here = new URL(import.meta.url);
+  if (!here.pathname.endsWith('.js')) return null; // sources run through a TS loader cannot start a worker
+  const { Worker } = await import('node:worker_threads');
+  const opts = { ...o, cwd: o.cwd ?? process.cwd() };
+  return new Promise((resolve) => {
+    const w = new Worker(here, { workerData: { relTemplate: opts }, resourceLimits: { stackSizeMb: DEEP_STACK_MB } });
+    w.once('message', (m: { stdout: string; stderr: string; error?: string }) => {
+      resolve({ stdout: m.stdout, stderr: m.stderr, error: m.error === undefined ? undefined : new TemplateError(m.error) });
+      void w.terminate();
+    });
+    w.once('error', () => resolve(null));
+    w.once('exit', () => resolve(null));
+  });
+}
+
+if (!isMainThread && (workerData as { relTemplate?: TemplateOptions } | null)?.relTemplate) {
+  const o = (workerData as { relTemplate: TemplateOptions }).relTemplate;
+  void runTemplateOnce(o, { exhausted: false }).then((r) =>
+    parentPort?.postMessage({ stdout: r.stdout, stderr: r.stderr, error: r.error?.message }),
+  );
+}
+
+async function runTemplateOnce(o: TemplateOptions, deep: { exhausted: boolean }): Promise<TemplateResult> {
   let stdout = '';
   let stderr = '';
   const warn = (msg: string) => {
     stderr += `level=WARN msg=${JSON.stringify(msg)}\n`;
   };
   try {
-    const r = await renderTemplate(o, warn, (s) => (stdout += s));
+    const r = await renderTemplate(o, warn, (s) => (stdout += s), deep);
     stdout += r;
     return { stdout, stderr };
   } catch (e) {
@@ -149,7 +188,7 @@ class DebugOutput extends Error {
   }
 }
 
-async function renderTemplate(o: TemplateOptions, warn: (m: string) => void, out: (s: string) => void): Promise<string> {
+async function renderTemplate(o: TemplateOptions, warn: (m: string) => void, out: (s: string) => void, deep: { exhausted: boolean }): Promise<string> {
   const cwd = o.cwd ?? process.cwd();
   // Release name.
   let name = o.releaseName ?? '';
@@ -233,6 +272,7 @@ async function renderTemplate(o: TemplateOptions, warn: (m: string) => void, out
   try {
     files = await engine.render(chart, top);
   } catch (e) {
+    deep.exhausted = engine.stackExhausted;
     throw hinted(e, '\n');
   }
   // NOTES.txt is not output.

@@ -225,6 +225,9 @@ function goQuote(s: string): string {
 }
 
 export class Engine {
+  /** Set when rendering ran out of JavaScript stack (deep `include` recursion); a caller may retry on a bigger stack. */
+  stackExhausted = false;
+
   private constructor(
     private readonly gt: GoTemplateModule,
     private readonly baseFuncs: FuncMap,
@@ -278,6 +281,7 @@ export class Engine {
           // JavaScript's stack ends before helm's limit of ${RECURSION_MAX} nested includes: report
           // the runaway recursion the way helm does, at the include that could not run.
           if (e instanceof RangeError || ((e as { fatal?: boolean }).fatal === true && /recursion too deep/.test(msgOf(e)))) {
+            this.stackExhausted = true;
             throw new GoError(`rendering template has a nested reference name: ${name}: unable to execute template`);
           }
           if ((e as { fatal?: boolean }).fatal === true) throw e;
@@ -394,7 +398,10 @@ export class Engine {
         try {
           out = t.executeTemplate(filename, r.vals);
         } catch (e) {
-          if (e instanceof RangeError) throw new RenderError(`rendering template failed: ${filename}: the templates recurse too deeply`);
+          if (e instanceof RangeError) {
+            this.stackExhausted = true;
+            throw new RenderError(`rendering template failed: ${filename}: the templates recurse too deeply`);
+          }
           if ((e as { kind?: string }).kind === 'limit') throw new RenderError(msgOf(e));
           throw new RenderError(reformatExecError(e));
         }
