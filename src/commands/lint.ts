@@ -21,11 +21,14 @@ WARNING with --strict).`;
     '<%= config.bin %> lint charts/shop --all-envs --strict',
     '<%= config.bin %> lint --all-envs        # every release of rel.yaml, every environment',
     '<%= config.bin %> lint charts/shop -f my-values.yaml --set replicaCount=3',
+    '<%= config.bin %> lint charts/shop charts/cart',
   ];
 
   static override args = {
-    chart: Args.string({ description: 'Chart folder or packaged chart (.tgz). Default: the chart of every release in rel.yaml.', required: false }),
+    chart: Args.string({ description: 'Chart folder or packaged chart (.tgz); several may be given. Default: the chart of every release in rel.yaml.', required: false }),
   };
+
+  static override strict = false;
 
   static override flags = {
     ...commonFlags,
@@ -42,8 +45,10 @@ WARNING with --strict).`;
   };
 
   async run(): Promise<void> {
-    const { args, flags } = await this.parse(Lint);
-    const runs = await lintRuns(args.chart, {
+    const { argv, flags } = await this.parse(Lint);
+    const charts = (argv as string[]).length > 0 ? (argv as string[]) : [undefined];
+    const runs = [];
+    for (const chart of charts) runs.push(...(await lintRuns(chart, {
       envs: flags.env,
       allEnvs: flags['all-envs'],
       valueFiles: flags.values,
@@ -54,7 +59,7 @@ WARNING with --strict).`;
       strict: flags.strict,
       kubeVersion: flags['kube-version'],
       namespace: flags.namespace,
-    });
+    })));
     for (const r of runs) process.stdout.write(formatRun(r));
     const failed = runs.filter((r) => r.failed).length;
     const summary = `${runs.length} chart(s) linted, ${failed} chart(s) failed`;

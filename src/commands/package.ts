@@ -15,11 +15,14 @@ A chart that fails to load is refused and nothing is written.`;
     '<%= config.bin %> package charts/shop',
     '<%= config.bin %> package charts/shop --version 1.4.0 --app-version 2.7.1 --destination dist/',
     '<%= config.bin %> package charts/shop --dependency-update',
+    '<%= config.bin %> package charts/shop charts/cart -d dist/',
   ];
 
   static override args = {
-    chart: Args.string({ description: 'Path of the chart folder.', required: true }),
+    chart: Args.string({ description: 'Path of the chart folder (several may be given).', required: true }),
   };
+
+  static override strict = false;
 
   static override flags = {
     ...commonFlags,
@@ -30,15 +33,17 @@ A chart that fails to load is refused and nothing is written.`;
   };
 
   async run(): Promise<void> {
-    const { args, flags } = await this.parse(Package);
-    const path = await packageChart({
-      chart: args.chart,
-      version: flags.version,
-      appVersion: flags['app-version'],
-      destination: flags.destination,
-      dependencyUpdate: flags['dependency-update'],
-      log: (l) => this.log(l),
-    });
-    this.log(`Successfully packaged chart and saved it to: ${path}`);
+    const { argv, flags } = await this.parse(Package);
+    for (const chart of argv as string[]) {
+      const path = await packageChart({
+        chart,
+        version: flags.version,
+        appVersion: flags['app-version'],
+        destination: flags.destination,
+        dependencyUpdate: flags['dependency-update'],
+        log: (l) => this.log(l),
+      });
+      this.log(`Successfully packaged chart and saved it to: ${path}`);
+    }
   }
 }

@@ -98,6 +98,9 @@ describe('rel lint', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('[WARNING] templates/: directory does not exist');
     expect((await rel(Lint, [dir, '--strict'])).code).toBe(1);
+    const two = await rel(Lint, [dir, join(fixtures, 'pkg-lintbad')]);
+    expect(two.code).toBe(1);
+    expect(two.stderr).toContain('2 chart(s) linted, 1 chart(s) failed');
   });
 });
 

@@ -112,6 +112,10 @@ describe('rel package → helm', () => {
     const shown = helm('show', 'chart', join(out, 'pkg-app-2.0.0-rc.1.tgz'));
     expect(shown).toContain('version: 2.0.0-rc.1');
     expect(shown).toContain('appVersion: "9.9"');
+    const both = tmp('both');
+    const r2 = await rel(Package, [join(fixtures, 'pkg-app'), join(fixtures, 'pkg-lib'), '-d', both]);
+    expect(r2.code).toBe(0);
+    expect(readdirSync(both).sort()).toEqual(['lib-0.3.1.tgz', 'pkg-app-1.2.3.tgz']);
     const tpl = helm('template', 'x', join(out, 'pkg-app-2.0.0-rc.1.tgz'));
     expect(tpl).toContain('chart: pkg-app-2.0.0-rc.1');
   });
