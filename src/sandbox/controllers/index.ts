@@ -5,6 +5,7 @@
  * lifecycle, garbage collection by ownerReferences, and simulated pod start-up with faults from the
  * `sandbox.rel.dev/fail` pod annotation (crash | unready | image-pull).
  */
+import { Cron } from 'croner';
 import type { Cluster } from '../api.js';
 import { apiVersionOf, resourceKey, type ResourceType } from '../resources.js';
 import { fromLabelSelectorObject, fromMap, matchesLabels } from '../selectors.js';
@@ -84,6 +85,7 @@ export class Controllers {
   private watch?: Watch;
   private timers = new Set<NodeJS.Timeout>();
   private owners = new Map<string, Set<string>>(); // owner uid -> dependent keys
+  private cronTimers = new Set<string>();
   private podIp = 2;
   private stopped = false;
   private readonly podStartMs: number;
@@ -249,6 +251,8 @@ export class Controllers {
         return o ? this.daemonSet(o) : undefined;
       case R.jobs:
         return o ? this.job(o) : undefined;
+      case R.cronjobs:
+        return o ? this.cronJob(o) : undefined;
       case R.pods:
         return o ? this.pod(o) : undefined;
       case R.services:
@@ -816,6 +820,63 @@ export class Controllers {
     status.failed = failed || undefined;
     for (const k of Object.keys(status)) if (status[k] === undefined) delete status[k];
     await this.cluster.writeStatus(this.rt(R.jobs), j, status);
+  }
+
+  // ---- CronJobs ----
+
+  private async cronJob(cj: KubeObject): Promise<void> {
+    const c = this.cluster;
+    const spec = cj.spec as Obj;
+    const status = ((cj.status as Obj | undefined) ?? {}) as Obj;
+    const ns = cj.metadata.namespace!;
+    let cron: Cron;
+    try {
+      cron = new Cron(String(spec.schedule ?? ''), { paused: true, timezone: spec.timeZone ?? undefined });
+    } catch (e) {
+      this.log(`cronjob ${ns}/${cj.metadata.name}: bad schedule ${JSON.stringify(spec.schedule)}: ${e instanceof Error ? e.message : e}`);
+      return;
+    }
+    const jobs = this.dependents(cj.metadata.uid!).filter((d) => d.res === R.jobs).map((d) => d.o);
+    const finished = (j: KubeObject) => (((j.status as Obj | undefined)?.conditions ?? []) as Obj[]).find((x) => (x.type === 'Complete' || x.type === 'Failed') && x.status === 'True')?.type as string | undefined;
+    const active = jobs.filter((j) => !finished(j));
+    const last = Date.parse(status.lastScheduleTime ?? cj.metadata.creationTimestamp ?? '') || Date.now();
+    const due = cron.nextRun(new Date(last));
+    const next: Obj = { ...status };
+    if (due && due.getTime() <= Date.now() && !spec.suspend) {
+      const skip = spec.concurrencyPolicy === 'Forbid' && active.length > 0;
+      if (!skip) {
+        if (spec.concurrencyPolicy === 'Replace') for (const j of active) await c.delete(this.rt(R.jobs), ns, j.metadata.name!, { propagationPolicy: 'Background' }).catch(() => undefined);
+        const tpl = structuredClone(spec.jobTemplate ?? {});
+        // named after the scheduled minute, like the CronJob controller (seconds for 6-field schedules)
+        const withSeconds = String(spec.schedule).trim().split(/\s+/).length === 6;
+        const name = `${cj.metadata.name}-${Math.floor(due.getTime() / (withSeconds ? 1000 : 60000))}`;
+        if (!c.store.getRaw(R.jobs, ns, name)) {
+          await c.create(this.rt(R.jobs), ns, { metadata: { ...(tpl.metadata ?? {}), name, ownerReferences: [ownerRef(cj)], annotations: { ...(tpl.metadata?.annotations ?? {}), 'batch.kubernetes.io/cronjob-scheduled-timestamp': due.toISOString() } }, spec: tpl.spec ?? {} }, { fieldManager: MANAGER }).catch((e) => this.log(String(e)));
+        }
+      }
+      next.lastScheduleTime = due.toISOString().replace(/\.\d+Z$/, 'Z');
+    }
+    const nowActive = this.dependents(cj.metadata.uid!).filter((d) => d.res === R.jobs && !finished(d.o));
+    if (nowActive.length) next.active = nowActive.map((d) => ({ kind: 'Job', namespace: ns, name: d.o.metadata.name, uid: d.o.metadata.uid, apiVersion: 'batch/v1', resourceVersion: d.o.metadata.resourceVersion }));
+    else delete next.active;
+    const succeeded = jobs.filter((j) => finished(j) === 'Complete').sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)));
+    const failed = jobs.filter((j) => finished(j) === 'Failed').sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)));
+    if (succeeded.length) next.lastSuccessfulTime = (succeeded.at(-1)!.status as Obj).completionTime;
+    for (const [list, keep] of [[succeeded, spec.successfulJobsHistoryLimit ?? 3], [failed, spec.failedJobsHistoryLimit ?? 1]] as const) {
+      for (const j of list.slice(0, Math.max(0, list.length - keep))) await c.delete(this.rt(R.jobs), ns, j.metadata.name!, { propagationPolicy: 'Background' }).catch(() => undefined);
+    }
+    await c.writeStatus(this.rt(R.cronjobs), cj, next);
+    const following = cron.nextRun(new Date(Math.max(Date.now(), Date.parse(next.lastScheduleTime ?? '') || 0)));
+    if (following && !spec.suspend) {
+      const key = `${ns}/${cj.metadata.name}`;
+      if (!this.cronTimers.has(key)) {
+        this.cronTimers.add(key);
+        this.later(Math.max(50, following.getTime() - Date.now() + 20), () => {
+          this.cronTimers.delete(key);
+          this.enqueue(R.cronjobs, cj);
+        });
+      }
+    }
   }
 
   // ---- Services → Endpoints / EndpointSlices ----
