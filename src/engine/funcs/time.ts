@@ -3,7 +3,7 @@
  * Go layout formatting/parsing ("2006-01-02 15:04:05"), zones via Intl.
  */
 import { performance } from 'node:perf_hooks';
-import { GoError, GoStruct, type FuncMap, type GoValue } from '../types.js';
+import { GoError, GoStruct, goTypeName, type FuncMap, type GoValue } from '../types.js';
 import { quoteGo } from './fmt.js';
 
 // ---- zones -----------------------------------------------------------------
@@ -839,10 +839,14 @@ function dateInZone(fmt: string, date: GoValue, zone: string): string {
   return formatTime(t.in(loc), fmt);
 }
 
-function needTime(v: GoValue, fn: string): GoTime {
+/**
+ * Sprig declares these parameters as time.Time; Go's template engine rejects other values before
+ * the call. The FuncSpec model has no struct parameter type, so the check happens here with Go's words.
+ */
+function needTime(v: GoValue, _fn: string): GoTime {
   if (v instanceof GoTime) return v;
-  const t = v === null || v === undefined ? 'nil' : typeof v === 'bigint' ? 'int' : typeof v === 'number' ? 'float64' : typeof v;
-  throw new GoError(`${fn}: wrong type for value; expected time.Time; got ${t}`);
+  if (v === null || v === undefined) throw new GoError('invalid value; expected time.Time');
+  throw new GoError(`wrong type for value; expected time.Time; got ${goTypeName(v)}`);
 }
 
 function since(t: GoTime): bigint {

@@ -98,3 +98,11 @@ describe('more layouts (helm output)', () => {
     expect(show('toDate', '2006-01-02 15:04:05', '2024-01-01 23:59:60')).toBe('0001-01-01 00:00:00 +0000 UTC');
   });
 });
+
+describe('time.Time parameters', () => {
+  it('reject other values with Go wording', () => {
+    expect(errorOf('dateModify', '1h', 'notatime')).toBe('wrong type for value; expected time.Time; got string');
+    expect(errorOf('unixEpoch', 5n)).toBe('wrong type for value; expected time.Time; got int');
+    expect(errorOf('unixEpoch', null)).toBe('invalid value; expected time.Time');
+  });
+});
