@@ -138,8 +138,16 @@ export async function runTemplate(o: TemplateOptions): Promise<TemplateResult> {
 }
 
 async function runOnBigStack(o: TemplateOptions): Promise<TemplateResult | null> {
-  const here = new URL(import.meta.url);
-  if (!here.pathname.endsWith('.js')) return null; // sources run through a TS loader cannot start a worker
+  let here = new URL(import.meta.url);
+  if (!here.pathname.endsWith('.js')) {
+    // Running from TypeScript sources (tests): a worker needs the compiled module from dist/.
+    here = new URL('../../dist/actions/template.js', import.meta.url);
+    try {
+      await fsp.access(here);
+    } catch {
+      return null;
+    }
+  }
   const { Worker } = await import('node:worker_threads');
   const opts = { ...o, cwd: o.cwd ?? process.cwd() };
   return new Promise((resolve) => {
