@@ -227,6 +227,7 @@ class Decoder {
   constructor(
     readonly file: string | undefined,
     lc: LineCounter,
+    readonly text: string,
   ) {
     this.lc = lc;
   }
@@ -297,6 +298,19 @@ class Decoder {
         if (keyNode && isScalar(keyNode) && keyNode.type === 'PLAIN' && !keyNode.tag && keyNode.value === '<<') {
           this.merge(pair.value as YNode | null, out, depth + 1);
           continue;
+        }
+        if (
+          keyNode &&
+          isScalar(keyNode) &&
+          keyNode.type === 'PLAIN' &&
+          !keyNode.tag &&
+          keyNode.source === '' &&
+          keyNode.range &&
+          this.text[keyNode.range[0]] === ':'
+        ) {
+          // A ':' with no key before it: libyaml's parser wants a key there.
+          const line0 = lineAt(this.text, keyNode.range[0]);
+          throw new YamlError(`yaml: ${parserWhere(line0)}did not find expected key`, { file: this.file, line: line0 + 1 });
         }
         const k = this.decodeChild(keyNode, depth + 1);
         if (k.k === 'map' || k.k === 'seq') {
@@ -529,8 +543,24 @@ function expectedIn(text: string, offset: number): string {
   return 'did not find expected key';
 }
 
+/** An unterminated flow collection: after ',' or the opening bracket a node was expected. */
+function flowMessage(text: string, off: number, seq: boolean): string {
+  const last = lastSignificant(text, off);
+  if (last === ',' || last === '[' || last === '{') return 'did not find expected node content';
+  return seq ? "did not find expected ',' or ']'" : "did not find expected ',' or '}'";
+}
+
 function pickError(errors: YamlLibError[]): YamlLibError {
-  const prio: Record<string, number> = { UNEXPECTED_TOKEN: 0, BAD_INDENT: 1, BLOCK_AS_IMPLICIT_KEY: 2, MISSING_CHAR: 3, MULTILINE_IMPLICIT_KEY: 4 };
+  const prio: Record<string, number> = {
+    BAD_SCALAR_START: -3,
+    TAB_AS_INDENT: -2,
+    BAD_DQ_ESCAPE: -1,
+    UNEXPECTED_TOKEN: 0,
+    BAD_INDENT: 1,
+    BLOCK_AS_IMPLICIT_KEY: 2,
+    MISSING_CHAR: 3,
+    MULTILINE_IMPLICIT_KEY: 4,
+  };
   return [...errors].sort((a, b) => a.pos[0] - b.pos[0] || (prio[a.code] ?? 9) - (prio[b.code] ?? 9))[0];
 }
 
@@ -548,6 +578,15 @@ function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
   switch (err.code) {
     case 'BLOCK_AS_IMPLICIT_KEY':
     case 'MULTILINE_IMPLICIT_KEY': {
+      if (err.code === 'BLOCK_AS_IMPLICIT_KEY' && /block sequence/.test(msg)) return parserWhere(line0) + expectedIn(text, off);
+      if (err.code === 'MULTILINE_IMPLICIT_KEY') {
+        if (isKeyColumn(text, off)) return missingColon(text, off);
+        // A plain scalar continued over several lines, then a ':' — not a key.
+        const after = text.slice(off);
+        const m = /:(?=[ \t\r\n]|$)/.exec(after);
+        if (m) return scannerWhere(lineAt(text, off + m.index)) + 'mapping values are not allowed in this context';
+        return missingColon(text, off);
+      }
       // The problem is the second ':' (a mapping value indicator) after the error position.
       const rest = text.slice(off);
       const m = /:(?=[ \t\r\n]|$)/.exec(rest);
@@ -561,14 +600,14 @@ function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
       let prev = '';
       while (p > 0) {
         const s0 = lineStart(text, p);
-        const line = text.slice(s0, p).replace(/\s+#.*$/, '');
+        const line = text.slice(s0, p);
         p = s0 - 1;
         if (/\S/.test(line) && !/^\s*#/.test(line)) {
           prev = line.trimEnd();
           break;
         }
       }
-      if (prev && !/(?:^|\s)-$|:$|[|>][-+0-9]*$|["'\]},[{]$/.test(prev)) {
+      if (prev && !/\s#/.test(prev) && !/(?:^|\s)-$|:$|[|>][-+0-9]*$|["'\]},[{]$/.test(prev)) {
         return scannerWhere(line0) + 'found a tab character that violates indentation';
       }
       return scannerWhere(line0) + 'found character that cannot start any token';
@@ -581,27 +620,10 @@ function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
       if (/quote/i.test(msg)) return scannerWhere(lineAt(text, text.length)) + 'found unexpected end of stream';
       if (/Flow sequence/.test(msg)) return parserWhere(line0) + "did not find expected ',' or ']'";
       if (/Flow map/.test(msg)) return parserWhere(line0) + "did not find expected ',' or '}'";
-      if (/followed by map values/.test(msg)) {
-        // libyaml notices the missing ':' at the next token after the key's line.
-        let nl = text.indexOf('\n', off);
-        let next = -1;
-        while (nl >= 0 && nl < text.length) {
-          const ls = nl + 1;
-          const le = text.indexOf('\n', ls);
-          const line = text.slice(ls, le < 0 ? text.length : le);
-          if (/\S/.test(line) && !/^\s*#/.test(line)) {
-            next = ls + (line.length - line.trimStart().length);
-            break;
-          }
-          if (le < 0) break;
-          nl = le;
-        }
-        return scannerWhere(next < 0 ? streamEndLine(text) : lineAt(text, next)) + "could not find expected ':'";
-      }
+      if (/followed by map values/.test(msg)) return missingColon(text, off);
       return parserWhere(line0) + 'did not find expected node content';
     case 'BAD_INDENT':
-      if (/Flow sequence/.test(msg)) return parserWhere(line0) + "did not find expected ',' or ']'";
-      if (/Flow map/.test(msg)) return parserWhere(line0) + "did not find expected ',' or '}'";
+      if (/Flow (sequence|map)/.test(msg)) return parserWhere(line0) + flowMessage(text, off, /sequence/.test(msg));
       return parserWhere(line0) + expectedIn(text, off);
     case 'UNEXPECTED_TOKEN':
       if (/block-seq-ind/.test(msg) && /\S/.test(text.slice(lineStart(text, off), off))) {
@@ -612,6 +634,86 @@ function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
       if (/Maximum call stack/.test(msg)) return scannerWhere(line0) + 'document is nested too deeply';
       return scannerWhere(line0) + msg.replace(/ at line \d+, column \d+:[\s\S]*$/, '').replace(/\.$/, '');
   }
+}
+
+/** libyaml notices a simple key without ':' at the next token after the key's line. */
+function missingColon(text: string, off: number): string {
+  let nl = text.indexOf('\n', off);
+  let next = -1;
+  while (nl >= 0 && nl < text.length) {
+    const ls = nl + 1;
+    const le = text.indexOf('\n', ls);
+    const line = text.slice(ls, le < 0 ? text.length : le);
+    if (/\S/.test(line) && !/^\s*#/.test(line)) {
+      next = ls + (line.length - line.trimStart().length);
+      break;
+    }
+    if (le < 0) break;
+    nl = le;
+  }
+  return scannerWhere(next < 0 ? streamEndLine(text) : lineAt(text, next)) + "could not find expected ':'";
+}
+
+/** Column where the content of a line starts, after any "- " sequence indicators. */
+function contentColumn(line: string): number {
+  const m = /^(\s*(?:-\s+)*)/.exec(line);
+  return m ? m[1].length : 0;
+}
+
+/** Is the token at offset at the key column of an enclosing block mapping (a required simple key)? */
+function isKeyColumn(text: string, off: number): boolean {
+  const col = off - lineStart(text, off);
+  let p = lineStart(text, off) - 1;
+  while (p > 0) {
+    const s0 = lineStart(text, p);
+    const line = text.slice(s0, p);
+    p = s0 - 1;
+    if (!/\S/.test(line) || /^\s*#/.test(line)) continue;
+    const cc = contentColumn(line);
+    const indent = line.length - line.trimStart().length;
+    if (cc === col && /^[^#"'\[{]*?:(?:\s|$)|^["'][^"']*["']\s*:(?:\s|$)/.test(line.slice(cc))) return true;
+    if (indent < col && cc <= col) return false;
+  }
+  return false;
+}
+
+/** A line starting with ':' (no '?' key before it) is "did not find expected key" for go-yaml. */
+function bareValueIndicator(text: string): number | undefined {
+  const re = /(^|\n)([ \t]*):(?=[ \t\r\n]|$)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const at = m.index + m[1].length + m[2].length;
+    // Preceded by a "? key" line at the same indentation: an explicit key's value.
+    let p = m.index + m[1].length - 1;
+    let explicit = false;
+    while (p > 0) {
+      const s0 = lineStart(text, p);
+      const line = text.slice(s0, p);
+      p = s0 - 1;
+      if (!/\S/.test(line) || /^\s*#/.test(line)) continue;
+      const ind = line.length - line.trimStart().length;
+      if (ind < m[2].length) break;
+      if (ind === m[2].length) {
+        explicit = /^\s*\?(\s|$)/.test(line);
+        break;
+      }
+      // deeper lines: part of the explicit key's content
+      explicit = true;
+    }
+    if (!explicit) return at;
+  }
+  return undefined;
+}
+
+/** The last significant character before offset (skipping blanks and comments). */
+function lastSignificant(text: string, off: number): string {
+  const before = text
+    .slice(0, off)
+    .split('\n')
+    .map((l) => l.replace(/(^|\s)#.*$/, ''))
+    .join('\n')
+    .trimEnd();
+  return before[before.length - 1] ?? '';
 }
 
 /** go-yaml's reader refuses characters outside YAML's printable set. */
@@ -690,9 +792,37 @@ function parseDocs(text: string, opts?: ParseOpts): { docs: YDocument.Parsed[]; 
   return { docs, lc };
 }
 
+/** go-yaml resolves aliases while parsing: an unknown alias before a syntax error is reported first. */
+function unknownAliasBefore(text: string, off: number): string | undefined {
+  const anchors = new Set<string>();
+  const re = /(^|[\s[{,])([&*])([^\s,[\]{}]+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) && m.index < off) {
+    const at = m.index + m[1].length;
+    if (at >= off) break;
+    // Skip inside comments and quoted scalars (rough: a '#' or a quote earlier on the line).
+    const ls = lineStart(text, at);
+    const head = text.slice(ls, at);
+    if (/(^|\s)#/.test(head) || (head.split('"').length - 1) % 2 === 1 || (head.split("'").length - 1) % 2 === 1) continue;
+    if (m[2] === '&') anchors.add(m[3]);
+    else if (!anchors.has(m[3])) return m[3];
+  }
+  return undefined;
+}
+
 function syntaxError(text: string, doc: YDocument.Parsed, lc: LineCounter, file?: string): YamlError | undefined {
   if (doc.errors.length === 0) return undefined;
+  const bare = bareValueIndicator(text);
+  if (bare !== undefined && bare < pickError(doc.errors).pos[0]) {
+    const alias = unknownAliasBefore(text, bare);
+    if (alias !== undefined) return new YamlError(`error converting YAML to JSON: yaml: unknown anchor '${alias}' referenced`, { file });
+    const line0 = lineAt(text, bare);
+    return new YamlError(`error converting YAML to JSON: yaml: ${parserWhere(line0)}did not find expected key`, { file, line: line0 + 1 });
+  }
+  if (doc.errors.length === 0) return undefined;
   const err = pickError(doc.errors);
+  const alias = unknownAliasBefore(text, err.pos[0]);
+  if (alias !== undefined) return new YamlError(`error converting YAML to JSON: yaml: unknown anchor '${alias}' referenced`, { file });
   const pos = err.linePos?.[0] ?? lc.linePos(err.pos[0]);
   const msg = goYamlSyntaxMessage(text, err);
   return new YamlError(`error converting YAML to JSON: yaml: ${msg}`, { file, line: pos.line, col: pos.col });
@@ -701,7 +831,7 @@ function syntaxError(text: string, doc: YDocument.Parsed, lc: LineCounter, file?
 function decodeDoc(text: string, doc: YDocument.Parsed, lc: LineCounter, file?: string): GoValue {
   const se = syntaxError(text, doc, lc, file);
   if (se) throw se;
-  const d = new Decoder(file, lc);
+  const d = new Decoder(file, lc, text);
   try {
     const v2 = d.decode(doc.contents as YNode | null, 0);
     return toJsonValue(v2, 0);
@@ -927,7 +1057,7 @@ function indentedRootEnd(text: string): number | undefined {
     if (/\S/.test(line) && !/^\s*#/.test(line) && !/^%/.test(line) && !/^---/.test(line)) {
       const ind = line.length - line.trimStart().length;
       if (rootIndent < 0) {
-        if (ind === 0 || /^\s*[\[{"'|>]/.test(line)) return undefined;
+        if (ind === 0 || !/^\s*(?:-(?:\s|$)|[^\s#"'\[{][^#]*?:(?:\s|$))/.test(line)) return undefined;
         rootIndent = ind;
       } else if (ind < rootIndent) {
         return pos;

@@ -185,5 +185,30 @@ writeFileSync(
   ) + '\n',
 );
 
+// 7. Random YAML-ish documents (well-formed and not) through fromYaml → toJson.
+const linePool = ['a:', 'b: 1', 'c: x y', '- d', '- e: f', '  g: h', '    i: [1, 2]', 'j: {k: l}', '- - m', 'n: |', '  text', 'o: "q r"', "p: 's t'",
+  '  - u', '\tv: w', 'x: y: z', '# comment', '', '---', 'aa: &anc {b: 1}', 'bb: *anc', 'cc: [a,', '  b]', 'dd: "open', 'ee: >-', '    folded', '? ff', ': gg',
+  'hh: - ii', '  jj', 'kk:    ', '  - ll: mm', '    nn: oo', 'pp: @', 'qq: `', 'rr: !!str 1', 'ss: 1 # c', 'tt: a#b', '- [x, y]', '- {x: y}', '  ', 'uu: ~'];
+const randomDocs = [];
+for (let i = 0; i < 300; i++) {
+  const n = 1 + Math.floor(rnd() * 6);
+  const lines = [];
+  for (let j = 0; j < n; j++) lines.push(linePool[Math.floor(rnd() * linePool.length)]);
+  randomDocs.push(lines.join('\n') + '\n');
+}
+const dFiles = {};
+randomDocs.forEach((t, i) => (dFiles[`d/c${String(i).padStart(3, '0')}`] = t));
+const dTpl = `{{- range $path, $_ := .Files.Glob "d/*" }}
+{{ base $path }}: {{ $.Files.Get $path | fromYaml | toJson | b64enc }}
+{{- end }}
+`;
+const r7 = runHelm([chart('docprobe', '{}\n', dTpl, dFiles)]);
+if (r7.code !== 0) throw new Error(r7.stderr);
+const got7 = decodeLines(r7.stdout);
+writeFileSync(
+  join(here, 'fixtures/docs-golden.json'),
+  JSON.stringify(randomDocs.map((text, i) => ({ text, helm: got7[`c${String(i).padStart(3, '0')}`] }))) + '\n',
+);
+
 rmSync(work, { recursive: true, force: true });
 console.log(`yaml: ${yamlGolden.length} cases, --set: ${setGolden.length}, -f: ${vfGolden.length}`);
