@@ -39,6 +39,7 @@ WARNING with --strict).`;
     'set-string': Flags.string({ description: 'Set a string value, key=value (repeatable).', multiple: true }),
     'set-json': Flags.string({ description: 'Set a JSON value, key=json (repeatable).', multiple: true }),
     'set-file': Flags.string({ description: 'Set a value from a file, key=path (repeatable).', multiple: true }),
+    'with-subcharts': Flags.boolean({ description: 'Lint the charts in charts/ too (with their own values).', default: false }),
     strict: Flags.boolean({ description: 'Fail on warnings too, and on references to missing values.', default: false }),
     'kube-version': Flags.string({ description: 'Kubernetes version used for .Capabilities.KubeVersion.' }),
     namespace: Flags.string({ char: 'n', description: 'Namespace used for .Release.Namespace.' }),
@@ -59,6 +60,7 @@ WARNING with --strict).`;
       strict: flags.strict,
       kubeVersion: flags['kube-version'],
       namespace: flags.namespace,
+      withSubcharts: flags['with-subcharts'],
     })));
     for (const r of runs) process.stdout.write(formatRun(r));
     const failed = runs.filter((r) => r.failed).length;

@@ -160,6 +160,8 @@ export function formatRun(r: LintRun): string {
 }
 
 export interface LintCommandOptions extends LintOptions {
+  /** Also lint the charts in charts/ (folders and packages). */
+  withSubcharts?: boolean;
   /** Environments of rel.yaml to lint with (their values files and settings). */
   envs?: string[];
   allEnvs?: boolean;
@@ -193,9 +195,23 @@ export async function lintRuns(chart: string | undefined, o: LintCommandOptions)
   }
   const chartPath = nodePath.resolve(cwd, chart);
   const wantEnvs = (o.envs?.length ?? 0) > 0 || o.allEnvs;
+  const subcharts = async (): Promise<LintRun[]> => {
+    if (!o.withSubcharts) return [];
+    const out: LintRun[] = [];
+    const dir = nodePath.join(chartPath, 'charts');
+    for (const e of (await fsp.readdir(dir).catch(() => [] as string[])).sort()) {
+      if (e.startsWith('.') || e.startsWith('_')) continue;
+      const p = nodePath.join(dir, e);
+      const st = await fsp.stat(p).catch(() => null);
+      if (!st || !(st.isDirectory() || e.endsWith('.tgz'))) continue;
+      const messages = await lintChart(p, { ...o, cwd, valueFiles: [], set: [], setString: [], setJson: [], setLiteral: [], setFile: [] });
+      out.push({ chart: nodePath.join(chart, 'charts', e), messages, failed: isFailed(messages, o.strict) });
+    }
+    return out;
+  };
   if (!wantEnvs) {
     const messages = await lintChart(chartPath, { ...o, cwd });
-    return [{ chart, messages, failed: isFailed(messages, o.strict) }];
+    return [{ chart, messages, failed: isFailed(messages, o.strict) }, ...(await subcharts())];
   }
   const file = o.projectFile ?? findProjectFile(cwd);
   if (!file) throw new UserError('--env needs a rel.yaml project file, and none was found here or in parent folders', { hint: 'Run `rel init` or drop --env.' });
@@ -225,5 +241,6 @@ export async function lintRuns(chart: string | undefined, o: LintCommandOptions)
     });
     runs.push({ chart, env, messages, failed: isFailed(messages, o.strict) });
   }
+  runs.push(...(await subcharts()));
   return runs;
 }

@@ -156,6 +156,23 @@ describe('runs and output', () => {
     expect(isFailed(run!.messages, true)).toBe(true);
   });
 
+  it('lints subcharts with --with-subcharts', async () => {
+    const dir = chart({
+      'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\nicon: https://x/i.png\ndependencies:\n  - {name: sub, version: "*", repository: ""}\n',
+      'templates/cm.yaml': CM('x'),
+      'charts/sub/Chart.yaml': 'apiVersion: v2\nname: sub\nversion: "1"\n',
+      'charts/sub/templates/cm.yaml': CM('sub-cm'),
+    });
+    const runs = await lintRuns(dir, { withSubcharts: true });
+    expect(runs.map((r) => r.messages.filter((m) => m.severity === 'ERROR').map((m) => m.message))).toEqual([[], []]);
+    expect(runs.map((r) => [r.chart.endsWith('charts/sub') ? 'sub' : 'c', r.failed])).toEqual([
+      ['c', false],
+      ['sub', false],
+    ]);
+    expect(runs[1]!.messages.map((m) => m.message)).toContain("version '1' is not a valid SemVerV2");
+    expect(await lintRuns(dir, {})).toHaveLength(1);
+  });
+
   it('lints once per environment of rel.yaml with its values files', async () => {
     const root = mkdtempSync(join(tmpdir(), 'rel-lint-proj-'));
     const dir = join(root, 'charts', 'shop');
