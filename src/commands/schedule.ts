@@ -28,7 +28,8 @@ schedule (e.g. every Tuesday 02:00) and rel run-scheduled skips the runs outside
 exit code 4, "outside its maintenance window"). The same holds for croner-only syntax (L, W, #), which is widened.
 Deny windows and freezes are checked by run-scheduled at run time.
 
---list shows rel's CronJobs (label app.kubernetes.io/managed-by=rel); --delete removes the CronJobs, ConfigMap,
+--list shows rel's CronJobs (label app.kubernetes.io/managed-by=rel) in all namespaces, or in -n NAMESPACE, optionally
+for RELEASE (and --env); --delete removes the CronJobs, ConfigMap,
 RoleBinding, Role and ServiceAccount of RELEASE (in ENV when --env is given).`;
 
   static override examples = [
