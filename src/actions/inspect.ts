@@ -60,13 +60,8 @@ export interface ListRow {
 
 /** The newest revision of each release, filtered like `helm list`. */
 export async function listReleases(ctx: ReleaseContext, opts: { filter?: string; statuses?: string[] }): Promise<ListRow[]> {
-  const all = await ctx.storage.driver.list();
   const latest = new Map<string, Release>();
-  for (const r of all) {
-    const k = `${r.namespace}/${r.name}`;
-    const cur = latest.get(k);
-    if (!cur || r.version > cur.version) latest.set(k, r);
-  }
+  for (const r of await ctx.storage.driver.listLatest()) latest.set(`${r.namespace}/${r.name}`, r);
   let re: RegExp | undefined;
   if (opts.filter) {
     try {

@@ -15,6 +15,22 @@ export interface Driver {
   update(key: string, rls: Release): Promise<void>;
   /** Deletes and returns the record. */
   delete(key: string): Promise<Release>;
+  /** The newest revision of every release (decoding only those: the storage labels tell which). */
+  listLatest(): Promise<Release[]>;
+}
+
+/** Picks the newest record per (namespace, release name) by storage labels. */
+export function newestByLabels<T extends { namespace?: string; labels?: Record<string, string> }>(items: T[]): T[] {
+  const best = new Map<string, { item: T; version: number }>();
+  for (const item of items) {
+    const name = item.labels?.name;
+    const version = Number(item.labels?.version);
+    if (!name || !Number.isFinite(version)) continue;
+    const k = `${item.namespace ?? ''}/${name}`;
+    const cur = best.get(k);
+    if (!cur || version > cur.version) best.set(k, { item, version });
+  }
+  return [...best.values()].map((b) => b.item);
 }
 
 export class ReleaseNotFoundError extends Error {

@@ -1,5 +1,5 @@
 import { decodeRelease, encodeRelease } from './codec.js';
-import { type Driver, ReleaseExistsError, ReleaseNotFoundError, customLabels, storageLabels } from './driver.js';
+import { type Driver, ReleaseExistsError, ReleaseNotFoundError, customLabels, newestByLabels, storageLabels } from './driver.js';
 import type { Release } from './release.js';
 
 /** A Secret or ConfigMap as plain Kubernetes JSON. */
@@ -53,6 +53,20 @@ export class KubeRecordDriver implements Driver {
         if (filter(r)) out.push(r);
       } catch {
         // Helm skips records it cannot decode; so does rel.
+      }
+    }
+    return out;
+  }
+
+  async listLatest(): Promise<Release[]> {
+    const items = await this.api.list('owner=helm');
+    const newest = newestByLabels(items.map((o) => ({ namespace: o.metadata.namespace, labels: o.metadata.labels, o })));
+    const out: Release[] = [];
+    for (const { o } of newest) {
+      try {
+        out.push(this.decode(o, o.metadata.name));
+      } catch {
+        // skipped like Helm does
       }
     }
     return out;

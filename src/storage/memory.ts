@@ -1,5 +1,5 @@
 import { decodeRelease, encodeRelease } from './codec.js';
-import { type Driver, ReleaseExistsError, ReleaseNotFoundError, customLabels, storageLabels } from './driver.js';
+import { type Driver, ReleaseExistsError, ReleaseNotFoundError, customLabels, newestByLabels, storageLabels } from './driver.js';
 import type { Release } from './release.js';
 
 /** In-memory driver (tests, dry runs). Records are kept encoded, like the cluster drivers keep them. */
@@ -15,6 +15,10 @@ export class MemoryDriver implements Driver {
 
   async list(filter: (r: Release) => boolean = () => true): Promise<Release[]> {
     return [...this.records.values()].map((r) => this.decode(r)).filter(filter);
+  }
+
+  async listLatest(): Promise<Release[]> {
+    return newestByLabels([...this.records.values()]).map((r) => this.decode(r));
   }
 
   async query(labels: Record<string, string>): Promise<Release[]> {

@@ -103,3 +103,13 @@ describe('Storage', () => {
     expect((await s.history('shop')).map((r) => r.version)).toEqual([2, 4]);
   });
 });
+
+describe('listLatest', () => {
+  it('returns the newest revision of each release per namespace', async () => {
+    const d = new MemoryDriver();
+    for (const v of [1, 2, 3]) await d.create(releaseKey('shop', v), rel(v));
+    await d.create(releaseKey('blog', 1), { ...rel(1), name: 'blog' });
+    const latest = (await d.listLatest()).map((r) => `${r.name}@${r.version}`).sort();
+    expect(latest).toEqual(['blog@1', 'shop@3']);
+  });
+});
