@@ -1,28 +1,17 @@
 /** Sprig crypto functions (crypto.go): hashes, bcrypt, derivePassword, keys, X.509 certificates, AES. */
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  createHmac,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  randomBytes,
-  randomUUID,
-  scryptSync,
-  sign,
-  X509Certificate,
-  type KeyObject,
-} from 'node:crypto';
-import { isIP } from 'node:net';
-import bcryptjs from 'bcryptjs';
+import type { KeyObject } from 'node:crypto';
+import { lazyRequire, nodeCrypto } from './lazy.js';
+
+const nodeNet = lazyRequire<typeof import('node:net')>('node:net');
+const isIP = (s: string) => nodeNet().isIP(s);
+import { createRequire } from 'node:module';
 import { GoError, GoStruct, goTypeName, type FuncMap, type GoValue } from '../types.js';
 import { formatV } from './fmt.js';
 import * as der from './der.js';
 
 // ---- hashes ----------------------------------------------------------------
 
-const hex = (alg: string) => (s: string) => createHash(alg).update(s, 'utf8').digest('hex');
+const hex = (alg: string) => (s: string) => nodeCrypto().createHash(alg).update(s, 'utf8').digest('hex');
 
 function adler32(s: string): number {
   const b = Buffer.from(s, 'utf8');
@@ -35,7 +24,11 @@ function adler32(s: string): number {
   return (c * 65536 + a) >>> 0;
 }
 
+type BcryptJs = typeof import('bcryptjs');
+let bcryptjs: BcryptJs | undefined;
+
 function bcrypt(input: string): string {
+  bcryptjs ??= createRequire(import.meta.url)('bcryptjs') as BcryptJs;
   if (Buffer.byteLength(input, 'utf8') > 72)
     return 'failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes';
   // golang.org/x/crypto/bcrypt writes the $2a$ prefix; the hash is the same algorithm
@@ -81,10 +74,10 @@ export function derivePassword(counter: bigint, passwordType: string, password: 
   const seedName = Buffer.from('com.lyndir.masterpassword');
   const userB = Buffer.from(user, 'utf8');
   const salt = Buffer.concat([seedName, u32(userB.length), userB]);
-  const key = scryptSync(Buffer.from(password, 'utf8'), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 256 * 1024 * 1024 });
+  const key = nodeCrypto().scryptSync(Buffer.from(password, 'utf8'), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 256 * 1024 * 1024 });
   const siteB = Buffer.from(site, 'utf8');
   const msg = Buffer.concat([seedName, u32(siteB.length), siteB, u32(Number(BigInt.asUintN(32, counter)))]);
-  const seed = createHmac('sha256', key).update(msg).digest();
+  const seed = nodeCrypto().createHmac('sha256', key).update(msg).digest();
   const temp = templates[seed[0] % templates.length];
   let out = '';
   for (let i = 0; i < temp.length; i++) {
@@ -109,7 +102,7 @@ function dsaPem(key: KeyObject): string {
   const [, alg, privOctets] = der.children(pkcs8);
   const params = der.children(der.children(alg)[1]); // p, q, g
   const x = der.parse(privOctets.content);
-  const spki = der.parse(createPublicKey(key).export({ type: 'spki', format: 'der' }));
+  const spki = der.parse(nodeCrypto().createPublicKey(key).export({ type: 'spki', format: 'der' }));
   const bits = der.children(spki)[1];
   const y = der.parse(bits.content.subarray(1));
   const body = der.seq(der.integer(0n), ...params.map((p) => p.raw), y.raw, x.raw);
@@ -132,13 +125,13 @@ function keyPem(k: PrivKey): string {
 function generateKey(kind: KeyKind, rsaBits = 2048): PrivKey {
   switch (kind) {
     case 'rsa':
-      return { kind, key: generateKeyPairSync('rsa', { modulusLength: rsaBits }).privateKey };
+      return { kind, key: nodeCrypto().generateKeyPairSync('rsa', { modulusLength: rsaBits }).privateKey };
     case 'ec':
-      return { kind, key: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey };
+      return { kind, key: nodeCrypto().generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey };
     case 'ed25519':
-      return { kind, key: generateKeyPairSync('ed25519').privateKey };
+      return { kind, key: nodeCrypto().generateKeyPairSync('ed25519').privateKey };
     case 'dsa':
-      return { kind, key: generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 }).privateKey };
+      return { kind, key: nodeCrypto().generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 }).privateKey };
   }
 }
 
@@ -177,8 +170,8 @@ export function parsePrivateKeyPEM(text: string): PrivKey {
     try {
       const key =
         format === 'pkcs8'
-          ? createPrivateKey({ key: block.bytes, format: 'der', type: 'pkcs8' })
-          : createPrivateKey({ key: block.bytes, format: 'der', type: format });
+          ? nodeCrypto().createPrivateKey({ key: block.bytes, format: 'der', type: 'pkcs8' })
+          : nodeCrypto().createPrivateKey({ key: block.bytes, format: 'der', type: format });
       return { kind: kindOfKey(key), key };
     } catch (e) {
       if (e instanceof GoError) throw e;
@@ -194,7 +187,7 @@ export function parsePrivateKeyPEM(text: string): PrivKey {
       return load('parsing EC private key from PEM', 'sec1');
     case 'DSA':
       try {
-        const key = createPrivateKey({ key: der.pem('DSA PRIVATE KEY', block.bytes), format: 'pem' });
+        const key = nodeCrypto().createPrivateKey({ key: der.pem('DSA PRIVATE KEY', block.bytes), format: 'pem' });
         return { kind: 'dsa', key };
       } catch (e) {
         throw new GoError(`parsing DSA private key from PEM: ${(e as Error).message}`);
@@ -315,7 +308,7 @@ function sansFrom(ips: GoValue, dns: GoValue): { ips: Buffer[]; dns: string[] } 
 
 function spkiOf(k: PrivKey): Buffer {
   if (k.kind === 'dsa') throw new GoError('error creating certificate: x509: unsupported public key type: *dsa.PublicKey');
-  return createPublicKey(k.key).export({ type: 'spki', format: 'der' });
+  return nodeCrypto().createPublicKey(k.key).export({ type: 'spki', format: 'der' });
 }
 
 function sigAlg(k: PrivKey): Buffer {
@@ -349,7 +342,7 @@ function createCert(
   const signer = parent ? parent.key : signee;
   const alg = sigAlg(signer);
   const spki = spkiOf(signee);
-  const serial = BigInt('0x' + randomBytes(16).toString('hex'));
+  const serial = BigInt('0x' + nodeCrypto().randomBytes(16).toString('hex'));
   const now = Date.now();
   const notBefore = new Date(now);
   const notAfter = new Date(now + Number(daysValid) * 86400000);
@@ -360,7 +353,7 @@ function createCert(
   let ski: Buffer | undefined;
   if (isCA) {
     const bits = der.children(der.parse(spki))[1];
-    ski = createHash('sha1').update(bits.content.subarray(1)).digest();
+    ski = nodeCrypto().createHash('sha1').update(bits.content.subarray(1)).digest();
     exts.push(ext(OID.subjectKeyId, false, der.octets(ski)));
   }
   const issuer = parent ? parent.subject : subject;
@@ -381,7 +374,7 @@ function createCert(
     spki,
     der.ctx(3, der.seq(...exts)),
   );
-  const sig = sign(signer.kind === 'ed25519' ? null : 'sha256', tbs, signer.key);
+  const sig = nodeCrypto().sign(signer.kind === 'ed25519' ? null : 'sha256', tbs, signer.key);
   const cert = der.seq(tbs, alg, der.bitString(sig));
   return new Certificate(der.pem('CERTIFICATE', cert), keyPem(signee));
 }
@@ -394,7 +387,7 @@ function parentFrom(ca: GoValue): Parent {
   if (!block) throw new GoError('unable to decode certificate');
   let tbsFields: der.Node[];
   try {
-    new X509Certificate(block.bytes);
+    new (nodeCrypto().X509Certificate)(block.bytes);
     tbsFields = der.children(der.children(der.parse(block.bytes))[0]);
   } catch (e) {
     throw new GoError(`error parsing certificate: decodedSignerCert.Bytes: ${(e as Error).message}`);
@@ -437,7 +430,7 @@ function buildCustomCert(b64cert: string, b64key: string): Certificate {
   const block = der.pemDecode(cert.toString('latin1'));
   if (!block) throw new GoError('unable to decode certificate');
   try {
-    new X509Certificate(block.bytes);
+    new (nodeCrypto().X509Certificate)(block.bytes);
   } catch (e) {
     throw new GoError(`error parsing certificate: decodedCert.Bytes: ${(e as Error).message}`);
   }
@@ -462,8 +455,8 @@ function encryptAES(password: string, plaintext: string): string {
   const content = Buffer.from(plaintext, 'utf8');
   const padding = 16 - (content.length % 16);
   const padded = Buffer.concat([content, Buffer.alloc(padding, padding)]);
-  const iv = randomBytes(16);
-  const c = createCipheriv('aes-256-cbc', aesKey(password), iv);
+  const iv = nodeCrypto().randomBytes(16);
+  const c = nodeCrypto().createCipheriv('aes-256-cbc', aesKey(password), iv);
   c.setAutoPadding(false);
   return Buffer.concat([iv, c.update(padded), c.final()]).toString('base64');
 }
@@ -477,7 +470,7 @@ function decryptAES(password: string, crypt64: string): string {
   const body = crypt.subarray(16);
   if (body.length % 16 !== 0) throw new GoError('crypto/cipher: input not full blocks');
   if (body.length === 0) throw new GoError('runtime error: index out of range [-1]');
-  const d = createDecipheriv('aes-256-cbc', aesKey(password), crypt.subarray(0, 16));
+  const d = nodeCrypto().createDecipheriv('aes-256-cbc', aesKey(password), crypt.subarray(0, 16));
   d.setAutoPadding(false);
   const out = Buffer.concat([d.update(body), d.final()]);
   const pad = out[out.length - 1];
@@ -551,10 +544,10 @@ export function cryptoFuncs(): FuncMap {
       fn: (n: bigint) => {
         if (n < 0n) throw new GoError('runtime error: makeslice: len out of range');
         if (n > 64n * 1024n * 1024n) throw new GoError(`randBytes: ${n} bytes is more than rel allows (64 MiB)`);
-        return randomBytes(Number(n)).toString('base64');
+        return nodeCrypto().randomBytes(Number(n)).toString('base64');
       },
     },
-    uuidv4: { params: [], returns: 'string', fn: () => randomUUID() },
+    uuidv4: { params: [], returns: 'string', fn: () => nodeCrypto().randomUUID() },
     getHostByName: {
       params: ['string'],
       returns: 'string',

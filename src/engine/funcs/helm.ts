@@ -2,7 +2,7 @@
  * Helm's own template functions (pkg/engine/funcs.go) and Sprig's JSON functions.
  * Codecs come from src/encoding: Go's encoding/json, sigs.k8s.io/yaml, BurntSushi/toml.
  */
-import { parse as parseTomlText, TomlDate } from 'smol-toml';
+import { createRequire } from 'node:module';
 import { GoError, newMap, type FuncMap, type GoValue } from '../types.js';
 import { marshalJson, unmarshalJson, unmarshalJsonAs } from '../../encoding/json.js';
 import { parseYamlArray, parseYamlMap, toYaml, toYamlPretty } from '../../encoding/yaml.js';
@@ -30,8 +30,16 @@ function yamlInto(text: string, want: 'map' | 'array'): GoValue {
   return want === 'map' ? parseYamlMap(text) : parseYamlArray(text);
 }
 
+type SmolToml = typeof import('smol-toml');
+let smolToml: SmolToml | undefined;
+/** smol-toml is loaded on first use (fromToml is rare; start-up time matters). */
+function toml(): SmolToml {
+  smolToml ??= createRequire(import.meta.url)('smol-toml') as SmolToml;
+  return smolToml;
+}
+
 function tomlToGo(v: unknown): GoValue {
-  if (v instanceof TomlDate) {
+  if (v instanceof toml().TomlDate) {
     const ms = v.getTime();
     if (Number.isNaN(ms)) return v.toISOString();
     const sec = Math.floor(ms / 1000);
@@ -48,7 +56,7 @@ function tomlToGo(v: unknown): GoValue {
 
 function fromToml(text: string): GoValue {
   try {
-    return tomlToGo(parseTomlText(text, { integersAsBigInt: true }));
+    return tomlToGo(toml().parse(text, { integersAsBigInt: true }));
   } catch (e) {
     const m = newMap();
     const err = e as Error & { line?: number };

@@ -1,5 +1,5 @@
 /** Sprig math and conversion functions (numeric.go, functions.go). */
-import { randomInt } from 'node:crypto';
+import { nodeCrypto } from './lazy.js';
 import { GoError, type FuncMap, type GoValue } from '../types.js';
 import { formatV } from './fmt.js';
 import { castToFloat64E, i64, parseGoInt, toFloat64, toInt64 } from './convert.js';
@@ -194,8 +194,8 @@ export function mathFuncs(): FuncMap {
       fn: (min: bigint, max: bigint) => {
         const n = max - min;
         if (n <= 0n) throw new GoError('invalid argument to Intn');
-        if (n <= 281474976710655n) return min + BigInt(randomInt(Number(n)));
-        return min + (BigInt.asUintN(64, BigInt(randomInt(2 ** 47)) * BigInt(randomInt(2 ** 47))) % n);
+        if (n <= 281474976710655n) return min + BigInt(nodeCrypto().randomInt(Number(n)));
+        return min + (BigInt.asUintN(64, BigInt(nodeCrypto().randomInt(2 ** 47)) * BigInt(nodeCrypto().randomInt(2 ** 47))) % n);
       },
     },
     add1f: { params: ['any'], returns: 'float64', fn: (i: GoValue) => decimalOp(i, [1n], decAdd) },

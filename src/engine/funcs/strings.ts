@@ -1,5 +1,5 @@
 /** Sprig string functions (strings.go, goutils, xstrings) and encodings. */
-import { randomInt } from 'node:crypto';
+import { nodeCrypto } from './lazy.js';
 import { GoError, newMap, type FuncMap, type FuncSpec, type GoValue } from '../types.js';
 import { formatV, quoteGo } from './fmt.js';
 import { sliceElems, strval } from './convert.js';
@@ -392,7 +392,7 @@ const DIGITS = '0123456789';
 export function randomFrom(alphabet: string, count: number): string {
   if (count <= 0) return '';
   let out = '';
-  for (let i = 0; i < count; i++) out += alphabet[randomInt(alphabet.length)];
+  for (let i = 0; i < count; i++) out += alphabet[nodeCrypto().randomInt(alphabet.length)];
   return out;
 }
 
@@ -402,7 +402,7 @@ for (let c = 32; c <= 126; c++) ASCII_PRINTABLE += String.fromCharCode(c);
 function shuffle(s: string): string {
   const r = Array.from(s);
   for (let i = r.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
+    const j = nodeCrypto().randomInt(i + 1);
     [r[i], r[j]] = [r[j], r[i]];
   }
   return r.join('');

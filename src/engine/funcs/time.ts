@@ -2,7 +2,6 @@
  * Go's time.Time and time.Duration for templates: Sprig's date functions (date.go),
  * Go layout formatting/parsing ("2006-01-02 15:04:05"), zones via Intl.
  */
-import { performance } from 'node:perf_hooks';
 import { GoError, GoStruct, goTypeName, type FuncMap, type GoValue } from '../types.js';
 import { quoteGo } from './fmt.js';
 
