@@ -425,7 +425,8 @@ function goPrintScalar(k: V2Value): string {
 }
 
 /** sigs.k8s.io/yaml convertToJSONableObject + json.Marshal + json.Unmarshal into interface{}. */
-function toJsonValue(v: V2Value, depth: number): GoValue {
+function toJsonValue(v: V2Value, depth: number, sf?: ParseOpts['stringField'], path?: (string | number)[]): GoValue {
+  if (sf && path && (v.k === 'int' || v.k === 'float' || v.k === 'bool') && sf(path)) return stringifyScalar(v)!;
   switch (v.k) {
     case 'null':
       return null;
@@ -443,7 +444,11 @@ function toJsonValue(v: V2Value, depth: number): GoValue {
       return v.v === 0 ? 0 * Math.sign(1 / v.v) : v.v;
     case 'seq': {
       const out: GoValue[] = new Array(v.items.length);
-      for (let i = 0; i < v.items.length; i++) out[i] = toJsonValue(v.items[i], depth + 1);
+      for (let i = 0; i < v.items.length; i++) {
+        path?.push(i);
+        out[i] = toJsonValue(v.items[i], depth + 1, sf, path);
+        path?.pop();
+      }
       return out;
     }
     case 'map': {
@@ -471,7 +476,9 @@ function toJsonValue(v: V2Value, depth: number): GoValue {
             );
           }
         }
-        out[key] = toJsonValue(val, depth + 1);
+        path?.push(key);
+        out[key] = toJsonValue(val, depth + 1, sf, path);
+        path?.pop();
       }
       return out;
     }
@@ -762,8 +769,32 @@ function depthPrecheck(text: string, file?: string): void {
   }
 }
 
-interface ParseOpts {
+export type YamlPath = readonly (string | number)[];
+
+export interface ParseOpts {
+  /** File name for errors. */
   file?: string;
+  /**
+   * Decoding into a Go struct (e.g. Chart.yaml into chart.Metadata): return true for the paths
+   * whose Go field is a string. sigs.k8s.io/yaml then turns a number or bool found there into
+   * its text the Go way: ints in decimal, floats with FormatFloat(f, 'g', -1, 32)
+   * (`appVersion: 1.10` → "1.1"), bools as true/false.
+   */
+  stringField?: (path: YamlPath) => boolean;
+}
+
+/** sigs.k8s.io/yaml's number/bool → string coercion for string targets. */
+function stringifyScalar(v: V2Scalar): string | undefined {
+  switch (v.k) {
+    case 'int':
+      return v.v.toString();
+    case 'float':
+      return formatFloatG(v.v, 32);
+    case 'bool':
+      return v.v ? 'true' : 'false';
+    default:
+      return undefined;
+  }
 }
 
 function parseDocs(text: string, opts?: ParseOpts): { docs: YDocument.Parsed[]; lc: LineCounter } {
@@ -828,13 +859,13 @@ function syntaxError(text: string, doc: YDocument.Parsed, lc: LineCounter, file?
   return new YamlError(`error converting YAML to JSON: yaml: ${msg}`, { file, line: pos.line, col: pos.col });
 }
 
-function decodeDoc(text: string, doc: YDocument.Parsed, lc: LineCounter, file?: string): GoValue {
+function decodeDoc(text: string, doc: YDocument.Parsed, lc: LineCounter, file?: string, stringField?: ParseOpts['stringField']): GoValue {
   const se = syntaxError(text, doc, lc, file);
   if (se) throw se;
   const d = new Decoder(file, lc, text);
   try {
     const v2 = d.decode(doc.contents as YNode | null, 0);
-    return toJsonValue(v2, 0);
+    return toJsonValue(v2, 0, stringField, stringField ? [] : undefined);
   } catch (e) {
     if (e instanceof YamlError) {
       if (!e.message.startsWith('error converting YAML to JSON: ')) e.message = 'error converting YAML to JSON: ' + e.message;
@@ -945,8 +976,19 @@ class FastConverter {
     }
   }
 
+  constructor(
+    readonly sf?: ParseOpts['stringField'],
+    readonly path: (string | number)[] = [],
+  ) {}
+
   conv(v: unknown, depth: number): GoValue {
     this.count();
+    if (this.sf && (typeof v === 'number' || typeof v === 'boolean' || v instanceof FloatV || v instanceof BigIntV) && this.sf(this.path)) {
+      if (typeof v === 'boolean') return v ? 'true' : 'false';
+      if (typeof v === 'number') return String(v);
+      if (v instanceof BigIntV) return String(v.v);
+      return formatFloatG(v.v, 32);
+    }
     if (v === null || v === undefined || v === NULLV) return null;
     switch (typeof v) {
       case 'string':
@@ -970,7 +1012,11 @@ class FastConverter {
     try {
       if (Array.isArray(obj)) {
         const out: GoValue[] = new Array(obj.length);
-        for (let i = 0; i < obj.length; i++) out[i] = this.conv(obj[i], depth + 1);
+        for (let i = 0; i < obj.length; i++) {
+          this.path.push(i);
+          out[i] = this.conv(obj[i], depth + 1);
+          this.path.pop();
+        }
         return out;
       }
       if (Object.prototype.toString.call(obj) !== '[object Object]') throw new FastFallback('unexpected value');
@@ -978,7 +1024,9 @@ class FastConverter {
       for (const k of Object.keys(obj)) {
         if (k === NULL_KEY || k === '[object Object]') throw new FastFallback('key');
         this.count();
+        this.path.push(k);
         out[k] = this.conv((obj as Record<string, unknown>)[k], depth + 1);
+        this.path.pop();
       }
       return out;
     } finally {
@@ -989,13 +1037,13 @@ class FastConverter {
 }
 
 /** Returns the decoded first document, or undefined when the exact path must decide. */
-function parseFast(text: string): GoValue | undefined {
-  const all = parseFastAll(text, true);
+function parseFast(text: string, sf?: ParseOpts['stringField']): GoValue | undefined {
+  const all = parseFastAll(text, true, sf);
   return all === undefined ? undefined : all.length === 0 ? null : all[0];
 }
 
 /** All documents through the fast path (only the first when `firstOnly`), or undefined. */
-function parseFastAll(text: string, firstOnly: boolean): GoValue[] | undefined {
+function parseFastAll(text: string, firstOnly: boolean, sf?: ParseOpts['stringField']): GoValue[] | undefined {
   // Merge keys (go-yaml v2's order-dependent semantics) and collection or explicit keys go the exact way.
   if (text.includes('<<') || /[\]}][ \t]*:(?:[ \t\r\n]|$)|(?:^|\n)[ \t-]*\?(?:[ \t\r\n]|$)/.test(text)) return undefined;
   let docs: unknown[];
@@ -1006,7 +1054,7 @@ function parseFastAll(text: string, firstOnly: boolean): GoValue[] | undefined {
   }
   try {
     const take = firstOnly ? docs.slice(0, 1) : docs;
-    return take.map((d) => new FastConverter().conv(d, 0));
+    return take.map((d) => new FastConverter(sf).conv(d, 0));
   } catch (e) {
     if (e instanceof YamlError) throw e;
     return undefined;
@@ -1022,7 +1070,7 @@ export function parseYaml(text: string, opts?: ParseOpts): GoValue {
   depthPrecheck(text, opts?.file);
   let fast: GoValue | undefined;
   try {
-    fast = parseFast(text);
+    fast = parseFast(text, opts?.stringField);
   } catch (e) {
     if (e instanceof YamlError) e.file ??= opts?.file;
     throw e;
@@ -1039,7 +1087,7 @@ export function parseYamlExact(text: string, opts?: ParseOpts): GoValue {
     const cut = indentedRootEnd(text);
     if (cut !== undefined) return parseYamlExact(text.slice(0, cut), opts);
   }
-  return decodeDoc(text, docs[0], lc, opts?.file);
+  return decodeDoc(text, docs[0], lc, opts?.file, opts?.stringField);
 }
 
 /**
@@ -1075,14 +1123,14 @@ export function parseYamlDocuments(text: string, opts?: ParseOpts): GoValue[] {
   depthPrecheck(text, opts?.file);
   let fast: GoValue[] | undefined;
   try {
-    fast = parseFastAll(text, false);
+    fast = parseFastAll(text, false, opts?.stringField);
   } catch (e) {
     if (e instanceof YamlError) e.file ??= opts?.file;
     throw e;
   }
   if (fast !== undefined) return fast;
   const { docs, lc } = parseDocs(text, opts);
-  return docs.map((d) => decodeDoc(text, d, lc, opts?.file));
+  return docs.map((d) => decodeDoc(text, d, lc, opts?.file, opts?.stringField));
 }
 
 // ---------------------------------------------------------------------------------------------
