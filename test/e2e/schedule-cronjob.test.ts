@@ -4,6 +4,8 @@
  * in-process on a controlled clock against the ConfigMap read back from the cluster.
  */
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,7 @@ import { UserError } from '../../src/cli/errors.js';
 import { ShiftedClock, getClock, setClock } from '../../src/clock.js';
 import { writeConfigMapFiles } from '../../src/schedule/bundle.js';
 import { runScheduled } from '../../src/schedule/run.js';
+import { writeKubeconfig } from '../../src/sandbox/index.js';
 import { runCommand } from '../helpers/cli.js';
 import { type TestCluster, root, testCluster } from './support/env.js';
 
@@ -26,11 +29,64 @@ environments:
       timeZone: Europe/Berlin
       allow:
         - { name: biweekly, schedule: "0 2 * * 2", duration: 2h, every: 2w, anchor: 2026-01-06 }
-${extraAllow}releases:
+${extraAllow}  canary:
+    namespace: ${NS}-canary
+    set:
+      ingress.host: shop.canary.test
+    strategy: { type: canary, steps: [50, 100], stepInterval: 2s }
+    analysis: { interval: 1s }
+    windows:
+      allow:
+        - { name: daily, schedule: "0 2 * * *", duration: 2h, timeZone: UTC }
+releases:
   - name: shop
     chart: ./charts/web
 `;
 const MONTH_END = '        - { name: month-end, schedule: "30 22 L * *", duration: 90m, timeZone: Asia/Shanghai }\n';
+
+/** An HTTP proxy in front of the sandbox that records every request (method and URL). */
+async function recordingProxy(target: string): Promise<{ url: string; requests: { method: string; url: string }[]; close: () => Promise<void> }> {
+  const requests: { method: string; url: string }[] = [];
+  const t = new URL(target);
+  const server = http.createServer((req, res) => {
+    requests.push({ method: req.method!, url: req.url! });
+    const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode!, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    res.on('close', () => up.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+/** The RBAC attributes of an API request (undefined for discovery and other non-resource URLs). */
+function rbacOf(method: string, url: string): { verb: string; group: string; resource: string; namespace?: string } | undefined {
+  const [path, query = ''] = url.split('?') as [string, string?];
+  const parts = path.split('/').filter(Boolean);
+  let i: number;
+  let group: string;
+  if (parts[0] === 'api') [group, i] = ['', 2];
+  else if (parts[0] === 'apis') [group, i] = [parts[1]!, 3];
+  else return undefined;
+  if (parts.length <= i) return undefined;
+  let namespace: string | undefined;
+  if (parts[i] === 'namespaces' && parts.length > i + 2) {
+    namespace = parts[i + 1];
+    i += 2;
+  }
+  const resource = parts[i]!;
+  const named = parts.length > i + 1;
+  const watch = /(^|&)watch=(true|1)/.test(query);
+  const verb = method === 'GET' ? (named ? 'get' : watch ? 'watch' : 'list') : method === 'POST' ? 'create' : method === 'PUT' ? 'update' : method === 'PATCH' ? 'patch' : method === 'DELETE' ? (named ? 'delete' : 'deletecollection') : method;
+  return { verb, group, resource, namespace };
+}
 
 const schedule = (argv: string[]) => runCommand(() => import('../../src/commands/schedule.js'), argv, root);
 const runSched = (argv: string[]) => runCommand(() => import('../../src/commands/run-scheduled.js'), argv, root);
@@ -178,6 +234,45 @@ describe('rel schedule: CronJob, RBAC and ConfigMap on the sandbox', () => {
     expect(ok.stdout).toMatch(/nothing new to deploy: revision 2/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(getClock().now().getTime()).toBeGreaterThanOrEqual(Date.parse('2026-03-17T01:00:00Z'));
+  });
+
+  it('every API request of scheduled runs (install, then a canary) is allowed by the Role rel schedule made', async () => {
+    const ns = `${NS}-canary`;
+    await c.kubectl('create', 'namespace', ns);
+    const ap = await schedule(['shop', '--env', 'canary', '--file', file(), '--apply', '--kubeconfig', c.kubeconfig]);
+    expect(ap.exitCode, ap.stderr).toBe(0);
+    const rules = JSON.parse(await c.kubectl('get', 'role', 'rel-shop-canary', '-n', ns, '-o', 'json')).rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+    const mount = async () => {
+      const cm = JSON.parse(await c.kubectl('get', 'configmap', 'rel-shop-canary', '-n', ns, '-o', 'json'));
+      const m = mkdtempSync(join(tmpdir(), 'rel-sched-mount-'));
+      writeConfigMapFiles(cm, m);
+      return m;
+    };
+    const proxy = await recordingProxy(c.sandbox.url);
+    try {
+      const kc = join(mkdtempSync(join(tmpdir(), 'rel-sched-kc-')), 'kubeconfig');
+      writeKubeconfig(kc, proxy.url);
+      setClock(new ShiftedClock('2026-03-03T02:10:00Z'));
+      const first = await runScheduled({ release: 'shop', env: 'canary', from: await mount(), kubeconfig: kc, log });
+      expect(first.deployed?.release.version).toBe(1);
+      writeFileSync(join(dir, 'values/web/canary.yaml'), 'image:\n  tag: "3.0"\n');
+      expect((await schedule(['shop', '--env', 'canary', '--file', file(), '--apply', '--kubeconfig', c.kubeconfig])).exitCode).toBe(0);
+      const second = await runScheduled({ release: 'shop', env: 'canary', from: await mount(), kubeconfig: kc, log });
+      expect(second.deployed?.strategy).toBe('canary');
+      expect(second.deployed?.release.version).toBe(2);
+      expect(logs.some((l) => /step 1\/2: canary at 50%/.test(l))).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+    const attrs = proxy.requests.map((r) => rbacOf(r.method, r.url)).filter((a) => a !== undefined);
+    const used = [...new Set(attrs.map((a) => `${a.verb} ${a.group || 'core'}/${a.resource}${a.namespace ? ` in ${a.namespace}` : ' (cluster)'}`))].sort();
+    console.log(`API requests of the scheduled runs:\n  ${used.join('\n  ')}`);
+    expect(attrs.length).toBeGreaterThan(20);
+    const denied = attrs.filter((a) => a.namespace !== ns || !rules.some((r) => r.apiGroups.includes(a.group) && r.resources.includes(a.resource) && r.verbs.includes(a.verb)));
+    expect(denied.map((a) => `${a.verb} ${a.group}/${a.resource} ${a.namespace ?? '(cluster)'}`)).toEqual([]);
+    // The canary really needed its extras: updates or patches of Deployments, the rollout state ConfigMap.
+    expect(used).toContain(`patch apps/deployments in ${ns}`);
+    expect(used).toContain(`patch core/configmaps in ${ns}`);
   });
 
   it('--delete removes the CronJobs, ConfigMap and RBAC objects, and nothing else', async () => {
