@@ -95,6 +95,20 @@ interface Route {
   sub?: string;
 }
 
+/** Simulated container logs: the sandbox runs no containers, so it tells what it simulates. */
+function podLog(pod: KubeObject, container: string | undefined): string {
+  const spec = pod.spec as { containers?: { name: string; image?: string }[] };
+  const st = pod.status as { phase?: string; startTime?: string; containerStatuses?: { name: string; state?: Record<string, { reason?: string; message?: string }> }[] } | undefined;
+  const containers = spec.containers ?? [];
+  const c = container ? containers.find((x) => x.name === container) : containers[0];
+  if (!c) throw errors.badRequest(`container ${container} is not valid for pod ${pod.metadata.name}`);
+  const cs = st?.containerStatuses?.find((x) => x.name === c.name);
+  const state = cs?.state ? Object.entries(cs.state)[0] : undefined;
+  const lines = [`${st?.startTime ?? pod.metadata.creationTimestamp} rel sandbox: simulated container "${c.name}" (image ${c.image ?? '?'}) in pod ${pod.metadata.namespace}/${pod.metadata.name}`];
+  if (state) lines.push(`state: ${state[0]}${state[1]?.reason ? ` (${state[1].reason})` : ''}${state[1]?.message ? `: ${state[1].message}` : ''}`);
+  return lines.join('\n') + '\n';
+}
+
 export class SandboxServer {
   readonly server: http.Server;
   faults: FaultConfig = { errorRate: 0, status: 500, latencyMs: 0 };
@@ -193,6 +207,20 @@ export class SandboxServer {
       if (!doc) throw errors.notFoundPath();
       return send(res, 200, doc);
     }
+    if (group === 'authorization.k8s.io' && version === 'v1' && method === 'POST' && /^(selfsubjectaccessreviews|selfsubjectrulesreviews|subjectaccessreviews)$/.test(rest[0] ?? '') && rest.length === 1) {
+      // the sandbox has no authorization: everything is allowed
+      const raw = await readBody(req);
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        // protobuf or empty: the answer does not depend on the question
+      }
+      const kinds: Record<string, string> = { selfsubjectaccessreviews: 'SelfSubjectAccessReview', selfsubjectrulesreviews: 'SelfSubjectRulesReview', subjectaccessreviews: 'SubjectAccessReview' };
+      body.kind = kinds[rest[0]!];
+      const status = rest[0] === 'selfsubjectrulesreviews' ? { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false } : { allowed: true, reason: 'rel sandbox allows every request' };
+      return send(res, 201, { ...body, apiVersion: 'authorization.k8s.io/v1', status });
+    }
     let watchPrefix = false;
     if (rest[0] === 'watch') {
       watchPrefix = true;
@@ -208,7 +236,7 @@ export class SandboxServer {
     if (!r) throw errors.notFoundPath();
     if (ns !== undefined && !r.namespaced) throw errors.notFoundPath();
     const route: Route = { r, ns, name: rest[1], sub: rest[2] };
-    if (route.sub && !((route.sub === 'status' && r.subresources.status) || (route.sub === 'scale' && r.subresources.scale) || (route.sub === 'finalize' && r.kind === 'Namespace'))) throw errors.notFoundPath();
+    if (route.sub && !((route.sub === 'status' && r.subresources.status) || (route.sub === 'scale' && r.subresources.scale) || (route.sub === 'finalize' && r.kind === 'Namespace') || (route.sub === 'log' && r.kind === 'Pod' && r.group === ''))) throw errors.notFoundPath();
     const q = url.searchParams;
     if (watchPrefix) q.set('watch', 'true');
     return this.resourceRequest(req, res, method, route, q, accept);
@@ -263,6 +291,11 @@ export class SandboxServer {
       throw errors.methodNotAllowed();
     }
     if (sub === 'scale') return this.scale(req, res, method, rt, dryRun, fieldManager, userAgent);
+    if (sub === 'log') {
+      if (method !== 'GET') throw errors.methodNotAllowed();
+      const pod = c.get(r, ns, name);
+      return send(res, 200, podLog(pod, q.get('container') ?? undefined), 'text/plain');
+    }
     const subresource = sub === 'status' ? 'status' : undefined;
     switch (method) {
       case 'GET': {

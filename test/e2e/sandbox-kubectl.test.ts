@@ -77,6 +77,9 @@ describe('kubectl against rel sandbox', () => {
       if (ips < 3) await new Promise((r) => setTimeout(r, 200));
     }
     expect(ips).toBe(3);
+    const logs = await h.kubectl(['logs', 'deployment/web']);
+    expect(logs.stdout).toContain('rel sandbox: simulated container "web" (image nginx:1.27)');
+    expect((await h.kubectl(['auth', 'can-i', 'create', 'deployments'])).stdout.trim()).toBe('yes');
     const table = await h.kubectl(['get', 'deployments']);
     expect(table.stdout).toMatch(/web\s+3\/3\s+3\s+3/);
   });
