@@ -32,11 +32,12 @@ export class IgnoreRules {
   add(line: string, where = ''): void {
     let rule = line.trim();
     if (rule === '' || rule.startsWith('#')) return;
-    if (rule.includes('**')) throw new Error(`${where}: double-star (**) syntax is not supported`);
+    // helm's texts, followed by where the rule is
+    if (rule.includes('**')) throw new Error(`double-star (**) syntax is not supported (${where})`);
     try {
       goMatch(rule, 'abc');
     } catch (e) {
-      if (e instanceof BadPatternError) throw new Error(`${where}: syntax error in pattern ${JSON.stringify(rule)}`);
+      if (e instanceof BadPatternError) throw new Error(`syntax error in pattern (${where}: ${rule})`);
       throw e;
     }
     const raw = rule;
