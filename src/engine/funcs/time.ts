@@ -71,9 +71,11 @@ interface ZoneInfo {
 
 function zoneAt(loc: string, unixSec: bigint): ZoneInfo {
   if (loc.startsWith('fixed:')) {
-    const off = parseInt(loc.slice(6), 10);
+    // 'fixed:<offset seconds>' or 'fixed:<offset seconds>:<zone name>' (Go's FixedZone)
+    const [, offStr, name] = /^fixed:(-?\d+)(?::(.*))?$/.exec(loc)!;
+    const off = parseInt(offStr, 10);
     const a = Math.abs(off);
-    const abbr = (off < 0 ? '-' : '+') + String(Math.floor(a / 3600)).padStart(2, '0') + String(Math.floor((a % 3600) / 60)).padStart(2, '0');
+    const abbr = name || (off < 0 ? '-' : '+') + String(Math.floor(a / 3600)).padStart(2, '0') + String(Math.floor((a % 3600) / 60)).padStart(2, '0');
     return { offset: off, abbr };
   }
   const zone = loc === 'Local' ? localZoneName() : loc;
@@ -757,10 +759,10 @@ export function parseTime(layout: string, value: string, loc: string): GoTime {
         break;
       }
       case 'MST': {
-        const m = /^(UTC|GMT|[A-Z]{3,5})([+-]\d{1,2})?/.exec(value);
-        if (!m) throw fail();
-        zoneName = m[0];
-        value = value.slice(m[0].length);
+        const name = parseZoneName(value);
+        if (name === undefined) throw fail();
+        zoneName = name;
+        value = value.slice(name.length);
         break;
       }
       default: {
@@ -811,11 +813,42 @@ export function parseTime(layout: string, value: string, loc: string): GoTime {
     return t;
   }
   if (zoneName !== undefined) {
-    const t = dateInLoc(wall, nsec, loc);
-    if (zoneName === 'UTC' || zoneName === 'GMT') return new GoTime(wall, nsec, zoneName === 'UTC' ? 'UTC' : loc);
-    return t;
+    // Go: a name the location uses at that time takes its offset; otherwise a made-up zone
+    // with that name and offset 0 (GMT±h: that offset), the clock reading kept as if UTC.
+    const z = zoneAt(loc, wall);
+    if (z.abbr === zoneName) return new GoTime(wall - BigInt(z.offset), nsec, loc);
+    let offset = 0;
+    if (zoneName.length > 3 && zoneName.startsWith('GMT')) offset = parseInt(zoneName.slice(3), 10) * 3600;
+    return new GoTime(wall, nsec, `fixed:${offset}:${zoneName}`);
   }
   return dateInLoc(wall, nsec, loc);
+}
+
+/** time.parseTimeZone: the length of a zone abbreviation at the start of value. */
+function parseZoneName(value: string): string | undefined {
+  if (value.length < 3) return undefined;
+  if (value.startsWith('ChST') || value.startsWith('MeST')) return value.slice(0, 4);
+  if (value.startsWith('GMT')) {
+    const m = /^GMT([+-]\d{1,2})?/.exec(value)!;
+    if (m[1] !== undefined && Math.abs(parseInt(m[1], 10)) > 23) return 'GMT';
+    return m[0];
+  }
+  if (value[0] === '+' || value[0] === '-') {
+    const m = /^[+-]\d\d(\d\d)?/.exec(value);
+    return m ? m[0] : undefined;
+  }
+  let n = 0;
+  while (n < value.length && n < 6 && value[n] >= 'A' && value[n] <= 'Z') n++;
+  switch (n) {
+    case 5:
+      return value[4] === 'T' ? value.slice(0, 5) : undefined;
+    case 4:
+      return value[3] === 'T' || value.startsWith('WITA') ? value.slice(0, 4) : undefined;
+    case 3:
+      return value.slice(0, 3);
+    default:
+      return undefined;
+  }
 }
 
 /** A fixed-offset zone (Go's time.FixedZone("", offset)). */

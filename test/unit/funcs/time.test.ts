@@ -106,3 +106,14 @@ describe('time.Time parameters', () => {
     expect(errorOf('unixEpoch', null)).toBe('invalid value; expected time.Time');
   });
 });
+
+describe('zone abbreviations in parsed times (helm output)', () => {
+  it('makes Go fixed zones for unknown names', () => {
+    process.env.TZ = 'UTC';
+    expect(show('toDate', '2006-01-02 MST', '2024-01-02 PST')).toBe('2024-01-02 00:00:00 +0000 PST');
+    expect(show('toDate', '2006-01-02 MST', '2024-01-02 UTC')).toBe('2024-01-02 00:00:00 +0000 UTC');
+    expect(show('toDate', '2006-01-02 MST', '2024-01-02 CEST')).toBe('2024-01-02 00:00:00 +0000 CEST');
+    expect(show('toDate', '2006-01-02 MST', '2024-01-02 GMT+3')).toBe('2024-01-02 03:00:00 +0300 GMT+3');
+    expect(show('toDate', '2006-01-02 MST', '2024-01-02 ABCDEF')).toBe('0001-01-01 00:00:00 +0000 UTC');
+  });
+});
