@@ -210,6 +210,14 @@ async function renderTemplate(o: TemplateOptions, warn: (m: string) => void, out
   const [{ loadChart }, { ChartLoadError }] = await Promise.all([import('../chart/loader.js'), import('../chart/metadata.js')]);
   void ChartLoadError;
   const chartPath = nodePath.resolve(cwd, o.chart);
+  // helm locates the chart before it reads values.
+  try {
+    await fsp.stat(chartPath);
+  } catch {
+    const isPathLike = o.chart.startsWith('.') || o.chart.startsWith('/') || o.chart.includes('/') || o.chart.endsWith('.tgz');
+    if (!isPathLike) throw new TemplateError(`non-absolute URLs should be in form of repo_name/path_to_chart, got: ${o.chart}`);
+    throw new TemplateError(`path ${JSON.stringify(o.chart)} not found`);
+  }
   const vals = await collectValues(o);
   const chart = await loadChart(chartPath, { warn });
 
