@@ -11,9 +11,26 @@
  * is re-read with go-yaml v2 and emitted by go-yaml v2's emitter (sorted keys, quoting,
  * literal blocks, folding at 80 columns). The emitter below reimplements that logic.
  */
-import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, isPair, LineCounter } from 'yaml';
-import jsyaml from 'js-yaml';
-import type { Node as YNode, Document as YDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as JsYaml from 'js-yaml';
+import type * as YamlLib from 'yaml';
+import type { Node as YNode, Document as YDocument, LineCounter } from 'yaml';
+
+/** js-yaml (the fast path) and `yaml` (the exact path) are loaded on first use: start-up time. */
+let jsYamlLib: typeof JsYaml | undefined;
+function jsyamlLib(): typeof JsYaml {
+  return (jsYamlLib ??= createRequire(import.meta.url)('js-yaml') as typeof JsYaml);
+}
+
+let yamlLib: typeof YamlLib | undefined;
+function lib(): typeof YamlLib {
+  return (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof YamlLib);
+}
+const isAlias = (n: unknown): n is YamlLib.Alias => lib().isAlias(n);
+const isMap = (n: unknown): n is YamlLib.YAMLMap => lib().isMap(n);
+const isScalar = (n: unknown): n is YamlLib.Scalar => lib().isScalar(n);
+const isSeq = (n: unknown): n is YamlLib.YAMLSeq => lib().isSeq(n);
+const isPair = (n: unknown): n is YamlLib.Pair => lib().isPair(n);
 import { GoStruct, isGoMap, newMap, type GoMap, type GoValue } from '../engine/types.js';
 import { formatFloatG } from './gofloat.js';
 import { jsonNormalize, JsonMarshalError, type JNode } from './json.js';
@@ -800,10 +817,10 @@ function stringifyScalar(v: V2Scalar): string | undefined {
 function parseDocs(text: string, opts?: ParseOpts): { docs: YDocument.Parsed[]; lc: LineCounter } {
   checkPrintable(text);
   depthPrecheck(text, opts?.file);
-  const lc = new LineCounter();
+  const lc = new (lib().LineCounter)();
   let docs: YDocument.Parsed[];
   try {
-    docs = parseAllDocuments(text, {
+    docs = lib().parseAllDocuments(text, {
       version: '1.1',
       schema: 'failsafe',
       merge: false,
@@ -934,9 +951,10 @@ function v2ToFast(r: V2Scalar): unknown {
   }
 }
 
-let fastSchema: jsyaml.Schema | undefined;
-function getFastSchema(): jsyaml.Schema {
+let fastSchema: JsYaml.Schema | undefined;
+function getFastSchema(): JsYaml.Schema {
   if (fastSchema) return fastSchema;
+  const jsyaml = jsyamlLib();
   const plain = new jsyaml.Type('tag:rel.dev,2026:plain', {
     kind: 'scalar',
     resolve: () => true,
@@ -1048,7 +1066,7 @@ function parseFastAll(text: string, firstOnly: boolean, sf?: ParseOpts['stringFi
   if (text.includes('<<') || /[\]}][ \t]*:(?:[ \t\r\n]|$)|(?:^|\n)[ \t-]*\?(?:[ \t\r\n]|$)/.test(text)) return undefined;
   let docs: unknown[];
   try {
-    docs = jsyaml.loadAll(text, undefined, { schema: getFastSchema(), json: true }) as unknown[];
+    docs = jsyamlLib().loadAll(text, undefined, { schema: getFastSchema(), json: true }) as unknown[];
   } catch {
     return undefined;
   }
