@@ -37,7 +37,8 @@ export interface RunScheduledOptions {
 }
 
 export interface RunScheduledResult {
-  action: 'deployed' | 'unchanged';
+  /** deployed: a new revision; resumed: a rollout left paused or orphaned (e.g. paused at the last window's close) was finished; unchanged: nothing to do. */
+  action: 'deployed' | 'resumed' | 'unchanged';
   /** Why something was (or was not) deployed. */
   reason: string;
   deployed?: DeployResult;
@@ -93,7 +94,33 @@ export async function runScheduled(opts: RunScheduledOptions): Promise<RunSchedu
     const ns = r.settings.namespace;
     const ctx = releaseContext(kubeOptions({ kubeconfig, 'kube-context': kubeContext, namespace: ns }), log);
 
-    // 3. Anything new? Render what the deployed revision would be today and compare.
+    const flags: DeployFlags = { env: opts.env, kubeconfig, 'kube-context': kubeContext, namespace: ns, 'create-namespace': false };
+    const deployHere = async (args: { release: string; chart?: string }, f: DeployFlags): Promise<DeployResult> => {
+      const previous = process.cwd();
+      process.chdir(bundle.dir); // rel deploy --env reads rel.yaml from the working folder
+      try {
+        return await runDeploy(args, f, log, opts.signal);
+      } finally {
+        process.chdir(previous);
+      }
+    };
+
+    // 3. A rollout left behind (paused when the last window closed, or its rel process died): finish it first.
+    const { RolloutStateStore, driverGone } = await import('../rollout/state.js');
+    const state = await new RolloutStateStore(ctx.kube, ns).load(r.name);
+    if (state) {
+      const staleMs = 3 * (Number((state.settings as { analysisIntervalMs?: number }).analysisIntervalMs) || 10_000) + 15_000;
+      if (!driverGone(state, staleMs)) {
+        throw new UserError(`a ${state.strategy} rollout of ${r.name} (revision ${state.revision}) is still driven by another rel process (last heartbeat ${state.heartbeat}): nothing to do in this run`);
+      }
+      const why = `resuming the ${state.strategy} rollout of revision ${state.revision} left ${state.phase}${state.pausedReason ? ` (${state.pausedReason})` : ''} at ${state.weight}%`;
+      log(why);
+      // With the chart argument, rel deploy reads rel.yaml again: the window policy guards the resumed rollout too.
+      const result = await deployHere({ release: r.name, chart: r.chart }, { ...flags, resume: true });
+      return { action: 'resumed', reason: why, deployed: result };
+    }
+
+    // 4. Anything new? Render what the deployed revision would be today and compare.
     const deployed = await ctx.storage.deployed(r.name);
     let why: string;
     if (!deployed) {
@@ -120,16 +147,8 @@ export async function runScheduled(opts: RunScheduledOptions): Promise<RunSchedu
     }
     log(`deploying ${r.name} to ${opts.env} (namespace ${ns}): ${why}`);
 
-    // 4. Deploy exactly as `rel deploy --env ENV` in the project folder would (it checks the window again).
-    const flags: DeployFlags = { env: opts.env, kubeconfig, 'kube-context': kubeContext, namespace: ns, 'create-namespace': false };
-    const previous = process.cwd();
-    process.chdir(bundle.dir);
-    let result: DeployResult;
-    try {
-      result = await runDeploy({ release: r.name }, flags, log, opts.signal);
-    } finally {
-      process.chdir(previous);
-    }
+    // 5. Deploy exactly as `rel deploy --env ENV` in the project folder would (it checks the window again).
+    const result = await deployHere({ release: r.name }, flags);
     return { action: 'deployed', reason: why, deployed: result };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
