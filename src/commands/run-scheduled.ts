@@ -9,6 +9,8 @@ export default class RunScheduled extends RelCommand {
 
   - outside the environment's maintenance window (deny windows and freezes included) it refuses with exit code 4;
     a run that starts less than 2 minutes before the window opens waits for it;
+  - a canary or blue-green rollout left behind (paused when the last window closed with canaryAtClose: pause, or
+    whose job was killed) is resumed and finished first; while its driver still beats, the run stops with exit 1;
   - renders the release as the deployed revision would be rendered today and compares the manifest, hooks, values
     and chart version with that revision: when nothing differs it exits 0 without deploying;
   - otherwise deploys exactly like \`rel deploy --env ENV\` in the project folder (strategy, canary policy at window
