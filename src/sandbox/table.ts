@@ -98,6 +98,13 @@ const COLUMNS: Record<string, Col[]> = {
     ['Status', 'string', (o) => o.status?.phase ?? 'Pending'],
     ['Age', 'string', (o) => age(o.metadata?.creationTimestamp)],
   ],
+  '/Event': [
+    ['Last Seen', 'string', (o) => age(o.lastTimestamp ?? o.metadata?.creationTimestamp)],
+    ['Type', 'string', (o) => o.type ?? ''],
+    ['Reason', 'string', (o) => o.reason ?? ''],
+    ['Object', 'string', (o) => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}`],
+    ['Message', 'string', (o) => o.message ?? ''],
+  ],
   '/Node': [
     ['Status', 'string', (o) => (((o.status?.conditions ?? []) as Obj[]).find((c) => c.type === 'Ready')?.status === 'True' ? 'Ready' : 'NotReady')],
     ['Age', 'string', (o) => age(o.metadata?.creationTimestamp)],
@@ -113,11 +120,11 @@ export function toTable(r: ResourceType, items: KubeObject[], listMeta: Record<s
     apiVersion: 'meta.k8s.io/v1',
     metadata: listMeta,
     columnDefinitions: [
-      { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
+      ...(r.kind === 'Event' && !r.group ? [] : [{ name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 }]),
       ...cols.map(([name, type, , priority]) => ({ name, type, format: '', description: name, priority: priority ?? 0 })),
     ],
     rows: items.map((o) => ({
-      cells: [o.metadata.name, ...cols.map(([, , get]) => get(o as Obj))],
+      cells: r.kind === 'Event' && !r.group ? cols.map(([, , get]) => get(o as Obj)) : [o.metadata.name, ...cols.map(([, , get]) => get(o as Obj))],
       object:
         includeObject === 'None'
           ? undefined

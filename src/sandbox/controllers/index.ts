@@ -5,6 +5,7 @@
  * lifecycle, garbage collection by ownerReferences, and simulated pod start-up with faults from the
  * `sandbox.rel.dev/fail` pod annotation (crash | unready | image-pull).
  */
+import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import type { Cluster } from '../api.js';
 import { apiVersionOf, resourceKey, type ResourceType } from '../resources.js';
@@ -154,6 +155,33 @@ export class Controllers {
     }
   }
 
+  // ---- Events (for kubectl describe / get events) ----
+
+  private eventSeq = 0;
+
+  /** Records a core/v1 Event about an object (written straight to the store: controllers' own bookkeeping). */
+  private event(o: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component = 'kube-controller-manager'): void {
+    const ns = o.metadata.namespace ?? 'default';
+    const t = now();
+    const name = `${o.metadata.name}.${Date.now().toString(16)}${(this.eventSeq++ & 0xfff).toString(16).padStart(3, '0')}`;
+    this.cluster.store.put('/events', {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace: ns, uid: randomUUID(), creationTimestamp: t },
+      involvedObject: { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion },
+      reason,
+      message,
+      source: { component, ...(component === 'kubelet' ? { host: NODE_NAME } : {}) },
+      firstTimestamp: t,
+      lastTimestamp: t,
+      count: 1,
+      type,
+      eventTime: null,
+      reportingComponent: component,
+      reportingInstance: component === 'kubelet' ? NODE_NAME : '',
+    } as KubeObject);
+  }
+
   // ---- event routing ----
 
   private key(res: string, ns: string, name: string): string {
@@ -179,7 +207,7 @@ export class Controllers {
   }
 
   private onEvent(ev: StoreEvent): void {
-    if (this.stopped) return;
+    if (this.stopped || ev.resource === '/events') return;
     const o = ev.object;
     const ns = o.metadata.namespace ?? '';
     if (ev.type === 'DELETED') {
@@ -392,6 +420,7 @@ export class Controllers {
       const w = await c.writeObject(t, next, 'kube-scheduler');
       if (w) {
         await c.writeStatus(t, w, { ...st, phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() }] }, 'kube-scheduler');
+        this.event(w, 'Normal', 'Scheduled', `Successfully assigned ${w.metadata.namespace}/${w.metadata.name} to ${NODE_NAME}`, 'default-scheduler');
         const uid = w.metadata.uid;
         this.later(this.podStartMs, () => void this.startPod(o.metadata.namespace!, o.metadata.name!, uid!).catch((e) => this.log(String(e))));
       }
@@ -453,6 +482,18 @@ export class Controllers {
       status = { ...base, phase: 'Running', conditions: condsFor(true), containerStatuses: cs({ running: { startedAt: t0 } }, true) };
     }
     await c.writeStatus(t, o, status, 'kubelet');
+    for (const k of containers) {
+      if (fail === 'image-pull') {
+        this.event(o, 'Warning', 'Failed', `Failed to pull image "${k.image}": rpc error: code = NotFound (sandbox.rel.dev/fail: image-pull)`, 'kubelet');
+        this.event(o, 'Warning', 'Failed', 'Error: ImagePullBackOff', 'kubelet');
+        continue;
+      }
+      this.event(o, 'Normal', 'Pulled', `Container image "${k.image}" already present on machine`, 'kubelet');
+      this.event(o, 'Normal', 'Created', `Created container: ${k.name}`, 'kubelet');
+      this.event(o, 'Normal', 'Started', `Started container ${k.name}`, 'kubelet');
+      if (fail === 'crash') this.event(o, 'Warning', 'BackOff', `Back-off restarting failed container ${k.name} in pod ${o.metadata.name}_${o.metadata.namespace}(${uid}) (sandbox.rel.dev/fail: crash)`, 'kubelet');
+      if (fail === 'unready') this.event(o, 'Warning', 'Unhealthy', `Readiness probe failed: sandbox.rel.dev/fail: unready`, 'kubelet');
+    }
     if (runOnce && fail !== 'image-pull' && fail !== 'crash' && fail !== 'unready') {
       this.later(this.jobRunMs, () => void this.completePod(ns, name, uid).catch((e) => this.log(String(e))));
     }
@@ -486,11 +527,13 @@ export class Controllers {
       },
       spec: structuredClone(template.spec ?? {}),
     };
-    await this.cluster.create(this.rt(R.pods), owner.metadata.namespace, body, { fieldManager: MANAGER });
+    const pod = await this.cluster.create(this.rt(R.pods), owner.metadata.namespace, body, { fieldManager: MANAGER });
+    this.event(owner, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, `${owner.kind.toLowerCase()}-controller`);
   }
 
-  private async deletePod(p: KubeObject): Promise<void> {
-    await this.cluster.delete(this.rt(R.pods), p.metadata.namespace, p.metadata.name!, {}).catch(() => undefined);
+  private async deletePod(p: KubeObject, owner?: KubeObject): Promise<void> {
+    const gone = await this.cluster.delete(this.rt(R.pods), p.metadata.namespace, p.metadata.name!, {}).catch(() => undefined);
+    if (gone && owner) this.event(owner, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, `${owner.kind.toLowerCase()}-controller`);
   }
 
   // ---- ReplicaSets ----
@@ -504,7 +547,7 @@ export class Controllers {
       for (let i = pods.length; i < want; i++) await this.createPod(rs, spec.template ?? {}, undefined, hash ? { 'pod-template-hash': hash } : {});
     } else if (pods.length > want) {
       const order = [...pods].sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b)) || String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)));
-      for (const p of order.slice(0, pods.length - want)) await this.deletePod(p);
+      for (const p of order.slice(0, pods.length - want)) await this.deletePod(p, rs);
     }
     const live = this.podsOf(rs).filter((p) => !p.metadata.deletionTimestamp);
     const ready = live.filter(isPodReady).length;
@@ -583,6 +626,7 @@ export class Controllers {
       if (!created) return;
       newRS = c.store.getRaw(R.replicasets, ns, created.metadata.name!)!;
       createdNew = true;
+      if (initial > 0) this.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${initial}`, 'deployment-controller');
     } else if (newRS && rev(newRS) <= maxOldRev) {
       // rollback to an older template: it becomes the newest revision
       newRS = (await c.writeObject(rsT, { ...newRS, metadata: { ...newRS.metadata, annotations: { ...(newRS.metadata.annotations ?? {}), ...annotations(maxOldRev + 1) } } })) ?? newRS;
@@ -593,6 +637,8 @@ export class Controllers {
       if (replicasOf(r) === n) return;
       const cur = c.store.getRaw(R.replicasets, ns, r.metadata.name!);
       if (!cur) return;
+      const from = replicasOf(cur);
+      this.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${n > from ? 'up' : 'down'} replica set ${cur.metadata.name} from ${from} to ${n}`, 'deployment-controller');
       await c.writeObject(rsT, { ...cur, metadata: { ...cur.metadata, annotations: { ...(cur.metadata.annotations ?? {}), 'deployment.kubernetes.io/desired-replicas': String(desired), 'deployment.kubernetes.io/max-replicas': String(desired + maxSurge) } }, spec: { ...(cur.spec as Obj), replicas: n } });
     };
     if (!spec.paused) {
@@ -797,11 +843,13 @@ export class Controllers {
     if (!finished && !spec.suspend) {
       if (failed > (spec.backoffLimit ?? 6)) {
         for (const p of active) await this.deletePod(p);
+        this.event(j, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'job-controller');
         status.conditions = [
           { type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: t, lastTransitionTime: t },
           { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: t, lastTransitionTime: t },
         ];
       } else if (succeeded >= completions) {
+        this.event(j, 'Normal', 'Completed', 'Job completed', 'job-controller');
         status.conditions = [
           { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: t, lastTransitionTime: t },
           { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: t, lastTransitionTime: t },

@@ -71,6 +71,10 @@ describe('controllers', () => {
     expect(st('f-image-pull')!.phase).toBe('Pending');
     expect(st('f-unready')!.phase).toBe('Running');
     expect(st('f-unready')!.containerStatuses![0]!.ready).toBe(false);
+    const reasons = (n: string) => [...c.store.iterate('/events', 'default')].filter((e) => (e.involvedObject as { name: string }).name === n).map((e) => e.reason);
+    expect(reasons('f-crash')).toContain('BackOff');
+    expect(reasons('f-image-pull')).toContain('Failed');
+    expect(reasons('f-unready')).toContain('Unhealthy');
   });
 
   it('runs CronJobs on schedule and keeps their history limits', async () => {
