@@ -213,31 +213,106 @@ function writeIndented(n: JNode, escapeHTML: boolean, prefix: string, indent: st
   }
 }
 
+/** A Go value as json.Marshal sees it at one level: struct methods applied, scalars as JSON text. */
+type Shallow = { t: 'text'; s: string } | { t: 'arr'; items: GoValue[] } | { t: 'obj'; keys: string[]; get: (k: string) => GoValue };
+
+function shallow(v: GoValue, escapeHTML: boolean): Shallow {
+  for (;;) {
+    if (v === null || v === undefined) return { t: 'text', s: 'null' };
+    switch (typeof v) {
+      case 'boolean':
+        return { t: 'text', s: v ? 'true' : 'false' };
+      case 'string':
+        return { t: 'text', s: quoteJsonString(v, escapeHTML) };
+      case 'number':
+        if (!Number.isFinite(v)) throw new JsonMarshalError(`json: unsupported value: ${formatFloatG(v)}`);
+        return { t: 'text', s: formatJsonFloat(v) };
+      case 'bigint':
+        return { t: 'text', s: v.toString() };
+    }
+    if (v instanceof Uint8Array) return { t: 'text', s: quoteJsonString(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'), escapeHTML) };
+    if (Array.isArray(v)) return { t: 'arr', items: v };
+    if (v instanceof GoFunction) throw new JsonMarshalError(`json: unsupported type: ${v.goTypeName}`);
+    if (v instanceof GoStruct) {
+      const st = v as GoStruct & { toJSON?: () => GoValue; MarshalJSON?: () => string };
+      if (typeof st.MarshalJSON === 'function') {
+        v = unmarshalJson(st.MarshalJSON());
+        continue;
+      }
+      if (typeof st.toJSON === 'function') {
+        v = st.toJSON();
+        continue;
+      }
+      const fields = Object.keys(st).filter((k) => /^\p{Lu}/u.test(k));
+      return { t: 'obj', keys: fields, get: (k) => (st as unknown as Record<string, GoValue>)[k] };
+    }
+    if (isGoMap(v)) {
+      const m = v;
+      return { t: 'obj', keys: Object.keys(m).sort(compareGoStrings), get: (k) => m[k] };
+    }
+    throw new JsonMarshalError(`json: unsupported type: ${typeof v}`);
+  }
+}
+
+/** Iterative json.Marshal / MarshalIndent (no recursion: any nesting depth). */
+function marshalIterative(v: GoValue, escapeHTML: boolean, prefix: string | undefined, indent: string | undefined): string {
+  const pretty = prefix !== undefined || indent !== undefined;
+  const nl = (level: number) => '\n' + (prefix ?? '') + (indent ?? '').repeat(level);
+  let out = '';
+  type F = { s: Shallow; i: number; ref: object | null };
+  const stack: F[] = [];
+  const active = new Set<object>();
+  const open = (val: GoValue): void => {
+    const sh = shallow(val, escapeHTML);
+    const ref = sh.t !== 'text' && val !== null && typeof val === 'object' ? (val as object) : null;
+    if (ref && active.has(ref)) {
+      throw new JsonMarshalError(`json: unsupported value: encountered a cycle via ${Array.isArray(val) ? '[]interface {}' : 'map[string]interface {}'}`);
+    }
+    if (sh.t === 'text') {
+      out += sh.s;
+      return;
+    }
+    const len = sh.t === 'arr' ? sh.items.length : sh.keys.length;
+    if (len === 0) {
+      out += sh.t === 'arr' ? '[]' : '{}';
+      return;
+    }
+    out += sh.t === 'arr' ? '[' : '{';
+    if (ref) active.add(ref);
+    stack.push({ s: sh, i: 0, ref });
+  };
+  open(v);
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1];
+    const sh = f.s as Exclude<Shallow, { t: 'text' }>;
+    const len = sh.t === 'arr' ? sh.items.length : sh.keys.length;
+    if (f.i >= len) {
+      stack.pop();
+      if (f.ref) active.delete(f.ref);
+      if (pretty) out += nl(stack.length);
+      out += sh.t === 'arr' ? ']' : '}';
+      continue;
+    }
+    if (f.i > 0) out += ',';
+    if (pretty) out += nl(stack.length);
+    const idx = f.i++;
+    if (sh.t === 'arr') {
+      open(sh.items[idx]);
+    } else {
+      const k = sh.keys[idx];
+      out += quoteJsonString(k, escapeHTML) + (pretty ? ': ' : ':');
+      open(sh.get(k));
+    }
+  }
+  return out;
+}
+
 /**
  * json.Marshal (or json.MarshalIndent when `indent`/`prefix` is given). HTML characters are
  * escaped unless `escapeHTML: false` (json.Encoder.SetEscapeHTML(false)). Throws JsonMarshalError.
  */
 export function marshalJson(v: GoValue, opts?: { indent?: string; prefix?: string; escapeHTML?: boolean }): string {
-  let n: JNode;
-  try {
-    n = jsonNormalize(v);
-  } catch (e) {
-    if (e instanceof RangeError) throw new JsonMarshalError('json: unsupported value: value is nested too deeply');
-    throw e;
-  }
-  const escapeHTML = opts?.escapeHTML ?? true;
-  const parts: string[] = [];
-  try {
-    if (opts && (opts.indent !== undefined || opts.prefix !== undefined)) {
-      writeIndented(n, escapeHTML, opts.prefix ?? '', opts.indent ?? '', 0, parts);
-    } else {
-      writeCompact(n, escapeHTML, parts);
-    }
-  } catch (e) {
-    if (e instanceof RangeError) throw new JsonMarshalError('json: unsupported value: value is nested too deeply');
-    throw e;
-  }
-  return parts.join('');
+  return marshalIterative(v, opts?.escapeHTML ?? true, opts?.prefix, opts?.indent);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ const isPair = (n: unknown): n is YamlLib.Pair => lib().isPair(n);
 import { GoStruct, isGoMap, newMap, type GoMap, type GoValue } from '../engine/types.js';
 import { formatFloatG } from './gofloat.js';
 import { jsonNormalize, JsonMarshalError, type JNode } from './json.js';
+import { DEEP_FLOW, DeepFlowUnsupported, findDeepFlow, parseDeepFlow } from './deepflow.js';
 
 export class YamlError extends Error {
   file?: string;
@@ -758,7 +759,7 @@ function checkPrintable(text: string): void {
   }
 }
 
-function depthPrecheck(text: string, file?: string): void {
+function depthPrecheck(text: string, file?: string): number {
   // Refuse absurd flow nesting before handing the text to the parser (which would exhaust memory).
   let depth = 0;
   let max = 0;
@@ -784,6 +785,7 @@ function depthPrecheck(text: string, file?: string): void {
       quote = text[i];
     }
   }
+  return max;
 }
 
 export type YamlPath = readonly (string | number)[];
@@ -1085,7 +1087,10 @@ function parseFastAll(text: string, firstOnly: boolean, sf?: ParseOpts['stringFi
  */
 export function parseYaml(text: string, opts?: ParseOpts): GoValue {
   checkPrintable(text);
-  depthPrecheck(text, opts?.file);
+  if (depthPrecheck(text, opts?.file) > DEEP_FLOW) {
+    const deep = parseWithDeepFlow(text, opts);
+    if (deep !== undefined) return deep.value;
+  }
   let fast: GoValue | undefined;
   try {
     fast = parseFast(text, opts?.stringField);
@@ -1095,6 +1100,69 @@ export function parseYaml(text: string, opts?: ParseOpts): GoValue {
   }
   if (fast !== undefined) return fast;
   return parseYamlExact(text, opts);
+}
+
+/** Go value of a plain scalar inside a deep flow segment (JSON-converted like everything else). */
+function deepScalar(plain: string): GoValue {
+  return toJsonValue(resolvePlain(plain), 0);
+}
+function deepKey(plain: string | null, quoted: string | null): string {
+  if (quoted !== null) return quoted;
+  const r = resolvePlain(plain ?? '');
+  switch (r.k) {
+    case 'str':
+    case 'timestamp':
+      return r.v;
+    case 'int':
+      return String(r.v);
+    case 'float':
+      return floatKey(r.v);
+    case 'bool':
+      return r.v ? 'true' : 'false';
+    default:
+      throw new DeepFlowUnsupported('null key');
+  }
+}
+
+/**
+ * Documents with flow collections nested deeper than the recursive parsers can take: the deep
+ * segments are parsed iteratively and spliced back. Undefined when there is nothing to do.
+ */
+function parseWithDeepFlow(text: string, opts?: ParseOpts): { value: GoValue } | undefined {
+  const segs = findDeepFlow(text);
+  if (segs.length === 0) return undefined;
+  const tag = `__rel_deep_${Date.now().toString(36)}_`;
+  let replaced = '';
+  let last = 0;
+  const parsed = new Map<string, GoValue>();
+  segs.forEach((seg, k) => {
+    const ph = `${tag}${k}__`;
+    replaced += text.slice(last, seg.start) + ph;
+    last = seg.end;
+    try {
+      parsed.set(ph, parseDeepFlow(text.slice(seg.start, seg.end), deepScalar, deepKey));
+    } catch (e) {
+      if (e instanceof DeepFlowUnsupported) {
+        throw new YamlError('error converting YAML to JSON: yaml: document is nested too deeply', { file: opts?.file, line: lineAt(text, seg.start) + 1 });
+      }
+      throw e;
+    }
+  });
+  replaced += text.slice(last);
+  const shallow = parseYaml(replaced, opts);
+  const splice = (v: GoValue): GoValue => {
+    if (typeof v === 'string' && parsed.has(v)) return parsed.get(v)!;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = splice(v[i]);
+      return v;
+    }
+    if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
+      const m = v as GoMap;
+      for (const k of Object.keys(m)) m[k] = splice(m[k]);
+    }
+    return v;
+  };
+  return { value: splice(shallow) };
 }
 
 /** parseYaml without the js-yaml fast path (exported for tests). */

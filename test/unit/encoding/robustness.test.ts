@@ -49,11 +49,16 @@ describe('deep nesting', () => {
   it('JSON nesting beyond 10000 levels is an error', () => {
     expect(() => unmarshalJson('['.repeat(10001) + ']'.repeat(10001))).toThrow(JsonSyntaxError);
   });
-  it('toYaml of a value nested too deeply is a YamlError, not a crash', () => {
+  it('toYaml of a value nested too deeply is a YamlError, not a crash; toJson has no depth limit (like Go)', () => {
     let deep: unknown = 'x';
     for (let i = 0; i < 100000; i++) deep = [deep];
     expect(() => toYaml(deep as never)).toThrow(YamlError);
-    expect(() => marshalJson(deep as never)).toThrow(JsonMarshalError);
+    expect(marshalJson(deep as never).length).toBe(200003);
+  });
+  it('a cyclic value is json.Marshal\'s cycle error, not a hang', () => {
+    const m: Record<string, unknown> = { a: 1 };
+    m.self = { inner: m };
+    expect(() => marshalJson(m as never)).toThrow('json: unsupported value: encountered a cycle via map[string]interface {}');
   });
 });
 
