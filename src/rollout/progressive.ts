@@ -312,6 +312,8 @@ export class ProgressiveRollout {
         if (left > 0) await sleep(Math.min(left, REQUEST_POLL_MS));
         live = await this.store.load(this.state.release);
         if (live?.request || Date.now() >= until) break;
+        // The window's close deadline is checked as often as requests, not only once per analysis interval.
+        if (this.opts.windowCheck && this.state.phase !== 'paused' && (await this.opts.windowCheck()) !== undefined) break;
       }
       if (live?.request) {
         const req = live.request;
