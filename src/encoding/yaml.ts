@@ -650,6 +650,8 @@ function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
     case 'BAD_INDENT':
       if (/Flow (sequence|map)/.test(msg)) return parserWhere(line0) + flowMessage(text, off, /sequence/.test(msg));
       return parserWhere(line0) + expectedIn(text, off);
+    case 'BLOCK_IN_FLOW':
+      return parserWhere(line0) + 'did not find expected node content';
     case 'UNEXPECTED_TOKEN':
       if (/block-seq-ind/.test(msg) && /\S/.test(text.slice(lineStart(text, off), off))) {
         return scannerWhere(line0) + 'block sequence entries are not allowed in this context';
