@@ -99,8 +99,8 @@ function objectMeta(b: Buffer): Record<string, unknown> {
       case 3: m.namespace = str(f); break;
       case 5: m.uid = str(f); break;
       case 6: m.resourceVersion = str(f); break;
-      case 7: m.generation = num(f); break;
-      case 8: m.creationTimestamp = time(f); break;
+      case 7: if (num(f) > 0) m.generation = num(f); break;
+      case 8: { const t = time(f); if (!t.startsWith('1970-')) m.creationTimestamp = t; break; }
       case 11: { const [k, v] = mapEntry(f, false); labels[k] = v; break; }
       case 12: { const [k, v] = mapEntry(f, false); annotations[k] = v; break; }
       case 13: owners.push(ownerReference(f.value as Buffer)); break;
@@ -193,6 +193,185 @@ function serviceAccount(b: Buffer): Record<string, unknown> {
   return o;
 }
 
+// ---- descriptor-driven decoding of the kinds `kubectl create <kind>` sends ----
+
+/** Field kinds: scalars drop their zero value (Go omitempty) unless they are pointers (`p…`). */
+type Kind = 'str' | 'int' | 'bool' | 'pint' | 'pbool' | 'pstr' | 'strs' | 'map' | 'qmap' | 'ios' | 'meta' | Desc | { rep: Desc } | { inline: Desc };
+interface Desc {
+  [no: number]: [string, Kind];
+}
+
+function intOrString(b: Buffer): number | string {
+  let type = 0;
+  let iv = 0;
+  let sv = '';
+  for (const f of fields(b)) {
+    if (f.no === 1) type = num(f);
+    else if (f.no === 2) iv = num(f);
+    else if (f.no === 3) sv = str(f);
+  }
+  return type === 1 ? sv : iv;
+}
+
+function int32(f: Field): number {
+  const v = f.value as bigint;
+  return Number(BigInt.asIntN(64, v));
+}
+
+function decodeMsg(b: Buffer, d: Desc): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const f of fields(b)) {
+    const spec = d[f.no];
+    if (!spec) continue;
+    const [name, kind] = spec;
+    if (kind === 'str') {
+      const v = str(f);
+      if (v !== '') o[name] = v;
+    } else if (kind === 'pstr') o[name] = str(f);
+    else if (kind === 'int') {
+      const v = int32(f);
+      if (v !== 0) o[name] = v;
+    } else if (kind === 'pint') o[name] = int32(f);
+    else if (kind === 'bool') {
+      if (num(f) !== 0) o[name] = true;
+    } else if (kind === 'pbool') o[name] = num(f) !== 0;
+    else if (kind === 'strs') ((o[name] ??= []) as string[]).push(str(f));
+    else if (kind === 'map') {
+      const [k, v] = mapEntry(f, false);
+      ((o[name] ??= {}) as Record<string, string>)[k] = v;
+    } else if (kind === 'qmap') {
+      let k = '';
+      let v = '';
+      for (const e of fields(f.value as Buffer)) {
+        if (e.no === 1) k = str(e);
+        if (e.no === 2) for (const q of fields(e.value as Buffer)) if (q.no === 1) v = str(q);
+      }
+      ((o[name] ??= {}) as Record<string, string>)[k] = v;
+    } else if (kind === 'ios') o[name] = intOrString(f.value as Buffer);
+    else if (kind === 'meta') o[name] = objectMeta(f.value as Buffer);
+    else if ('rep' in kind) ((o[name] ??= []) as unknown[]).push(decodeMsg(f.value as Buffer, kind.rep as Desc));
+    else if ('inline' in kind) Object.assign(o, decodeMsg(f.value as Buffer, kind.inline as Desc));
+    else o[name] = decodeMsg(f.value as Buffer, kind as Desc);
+  }
+  return o;
+}
+
+const LABEL_SELECTOR: Desc = { 1: ['matchLabels', 'map'], 2: ['matchExpressions', { rep: { 1: ['key', 'str'], 2: ['operator', 'str'], 3: ['values', 'strs'] } }] };
+const CONTAINER: Desc = {
+  1: ['name', 'str'],
+  2: ['image', 'str'],
+  3: ['command', 'strs'],
+  4: ['args', 'strs'],
+  5: ['workingDir', 'str'],
+  6: ['ports', { rep: { 1: ['name', 'str'], 2: ['hostPort', 'int'], 3: ['containerPort', 'int'], 4: ['protocol', 'str'], 5: ['hostIP', 'str'] } }],
+  7: ['env', { rep: { 1: ['name', 'str'], 2: ['value', 'str'] } }],
+  8: ['resources', { 1: ['limits', 'qmap'], 2: ['requests', 'qmap'] }],
+  13: ['terminationMessagePath', 'str'],
+  14: ['imagePullPolicy', 'str'],
+  16: ['stdin', 'bool'],
+  17: ['stdinOnce', 'bool'],
+  18: ['tty', 'bool'],
+  20: ['terminationMessagePolicy', 'str'],
+};
+const POD_SPEC: Desc = {
+  2: ['containers', { rep: CONTAINER }],
+  3: ['restartPolicy', 'str'],
+  4: ['terminationGracePeriodSeconds', 'pint'],
+  5: ['activeDeadlineSeconds', 'pint'],
+  6: ['dnsPolicy', 'str'],
+  7: ['nodeSelector', 'map'],
+  8: ['serviceAccountName', 'str'],
+  10: ['nodeName', 'str'],
+  16: ['hostname', 'str'],
+  17: ['subdomain', 'str'],
+  19: ['schedulerName', 'str'],
+  20: ['initContainers', { rep: CONTAINER }],
+};
+const POD_TEMPLATE: Desc = { 1: ['metadata', 'meta'], 2: ['spec', POD_SPEC] };
+const JOB_SPEC: Desc = {
+  1: ['parallelism', 'pint'],
+  2: ['completions', 'pint'],
+  3: ['activeDeadlineSeconds', 'pint'],
+  4: ['selector', LABEL_SELECTOR],
+  5: ['manualSelector', 'pbool'],
+  6: ['template', POD_TEMPLATE],
+  7: ['backoffLimit', 'pint'],
+  8: ['ttlSecondsAfterFinished', 'pint'],
+  9: ['completionMode', 'pstr'],
+  10: ['suspend', 'pbool'],
+};
+const POLICY_RULE: Desc = { 1: ['verbs', 'strs'], 2: ['apiGroups', 'strs'], 3: ['resources', 'strs'], 4: ['resourceNames', 'strs'], 5: ['nonResourceURLs', 'strs'] };
+const BINDING: Desc = {
+  1: ['metadata', 'meta'],
+  2: ['subjects', { rep: { 1: ['kind', 'str'], 2: ['apiGroup', 'str'], 3: ['name', 'str'], 4: ['namespace', 'str'] } }],
+  3: ['roleRef', { 1: ['apiGroup', 'str'], 2: ['kind', 'str'], 3: ['name', 'str'] }],
+};
+const ROLE: Desc = { 1: ['metadata', 'meta'], 2: ['rules', { rep: POLICY_RULE }] };
+const INGRESS_BACKEND: Desc = { 4: ['service', { 1: ['name', 'str'], 2: ['port', { 1: ['name', 'str'], 2: ['number', 'int'] }] }] };
+
+const KINDS: Record<string, Desc> = {
+  'apps/v1/Deployment': {
+    1: ['metadata', 'meta'],
+    2: ['spec', {
+      1: ['replicas', 'pint'],
+      2: ['selector', LABEL_SELECTOR],
+      3: ['template', POD_TEMPLATE],
+      4: ['strategy', { 1: ['type', 'str'], 2: ['rollingUpdate', { 1: ['maxUnavailable', 'ios'], 2: ['maxSurge', 'ios'] }] }],
+      5: ['minReadySeconds', 'int'],
+      6: ['revisionHistoryLimit', 'pint'],
+      7: ['paused', 'bool'],
+      9: ['progressDeadlineSeconds', 'pint'],
+    }],
+  },
+  'v1/Service': {
+    1: ['metadata', 'meta'],
+    2: ['spec', {
+      1: ['ports', { rep: { 1: ['name', 'str'], 2: ['protocol', 'str'], 3: ['port', 'int'], 4: ['targetPort', 'ios'], 5: ['nodePort', 'int'], 6: ['appProtocol', 'pstr'] } }],
+      2: ['selector', 'map'],
+      3: ['clusterIP', 'str'],
+      4: ['type', 'str'],
+      5: ['externalIPs', 'strs'],
+      7: ['sessionAffinity', 'str'],
+      8: ['loadBalancerIP', 'str'],
+      10: ['externalName', 'str'],
+      11: ['externalTrafficPolicy', 'str'],
+    }],
+  },
+  'v1/Pod': { 1: ['metadata', 'meta'], 2: ['spec', POD_SPEC] },
+  'batch/v1/Job': { 1: ['metadata', 'meta'], 2: ['spec', JOB_SPEC] },
+  'batch/v1/CronJob': {
+    1: ['metadata', 'meta'],
+    2: ['spec', {
+      1: ['schedule', 'str'],
+      2: ['startingDeadlineSeconds', 'pint'],
+      3: ['concurrencyPolicy', 'str'],
+      4: ['suspend', 'pbool'],
+      5: ['jobTemplate', { 1: ['metadata', 'meta'], 2: ['spec', JOB_SPEC] }],
+      6: ['successfulJobsHistoryLimit', 'pint'],
+      7: ['failedJobsHistoryLimit', 'pint'],
+      8: ['timeZone', 'pstr'],
+    }],
+  },
+  'rbac.authorization.k8s.io/v1/Role': ROLE,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ROLE,
+  'rbac.authorization.k8s.io/v1/RoleBinding': BINDING,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': BINDING,
+  'networking.k8s.io/v1/Ingress': {
+    1: ['metadata', 'meta'],
+    2: ['spec', {
+      1: ['defaultBackend', INGRESS_BACKEND],
+      2: ['tls', { rep: { 1: ['hosts', 'strs'], 2: ['secretName', 'str'] } }],
+      // IngressRule inlines IngressRuleValue (field 2), whose field 1 is http
+      3: ['rules', { rep: { 1: ['host', 'str'], 2: ['', { inline: { 1: ['http', { 1: ['paths', { rep: { 1: ['path', 'str'], 2: ['backend', INGRESS_BACKEND], 3: ['pathType', 'pstr'] } }] }] } }] } }],
+      4: ['ingressClassName', 'pstr'],
+    }],
+  },
+  'policy/v1/PodDisruptionBudget': {
+    1: ['metadata', 'meta'],
+    2: ['spec', { 1: ['minAvailable', 'ios'], 2: ['selector', LABEL_SELECTOR], 3: ['maxUnavailable', 'ios'], 4: ['unhealthyPodEvictionPolicy', 'pstr'] }],
+  },
+};
+
 const DECODERS: Record<string, (b: Buffer) => Record<string, unknown>> = {
   'v1/Secret': secret,
   'v1/ConfigMap': configMap,
@@ -220,8 +399,9 @@ export function decodeProtobuf(body: Buffer): Record<string, unknown> {
   } catch (e) {
     throw new ApiError(400, 'BadRequest', `the body of the request could not be decoded as protobuf: ${(e as Error).message}`);
   }
-  const dec = DECODERS[`${apiVersion}/${kind}`];
-  if (!dec) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - protobuf is accepted for Namespaces, Secrets, ConfigMaps and ServiceAccounts only; send ${kind || 'this object'} as application/json (e.g. with kubectl apply)`);
+  const desc = KINDS[`${apiVersion}/${kind}`];
+  const dec = DECODERS[`${apiVersion}/${kind}`] ?? (desc ? (b: Buffer) => decodeMsg(b, desc) : undefined);
+  if (!dec) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - protobuf is not accepted for ${kind || 'this kind'}; send it as application/json (e.g. with kubectl apply)`);
   try {
     return { apiVersion, kind, ...dec(raw) };
   } catch (e) {

@@ -129,6 +129,19 @@ describe('kubectl against rel sandbox', () => {
     expect(imgs).toBe('postgres:17 postgres:17 postgres:17');
   });
 
+  it('takes imperative kubectl create commands (protobuf bodies)', async () => {
+    expect((await h.kubectl(['create', 'deployment', 'imp', '--image=nginx:1.27', '--replicas=2', '--port=80'])).stdout).toContain('deployment.apps/imp created');
+    expect((await h.kubectl(['rollout', 'status', 'deployment/imp', '--timeout=30s'])).code).toBe(0);
+    expect((await h.kubectl(['create', 'service', 'clusterip', 'imp', '--tcp=80:80'])).code).toBe(0);
+    expect((await h.kubectl(['create', 'job', 'imp-job', '--image=busybox', '--', 'echo', 'hi'])).code).toBe(0);
+    expect((await h.kubectl(['wait', '--for=condition=Complete', 'job/imp-job', '--timeout=30s'])).code).toBe(0);
+    expect((await h.kubectl(['create', 'role', 'imp', '--verb=get', '--resource=pods'])).code).toBe(0);
+    expect((await h.kubectl(['create', 'rolebinding', 'imp', '--role=imp', '--serviceaccount=default:default'])).code).toBe(0);
+    const d = JSON.parse((await h.kubectl(['get', 'deployment', 'imp', '-o', 'json'])).stdout);
+    expect(d.spec.template.spec.containers[0]).toMatchObject({ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80, protocol: 'TCP' }] });
+    expect(d.status.readyReplicas).toBe(2);
+  });
+
   it('server-side apply: field managers and conflicts', async () => {
     const cm = (v: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {level: "${v}", color: blue}\n`;
     const a = await h.kubectl(['apply', '--server-side', '--field-manager=team-a', '-f', '-'], cm('1'));
