@@ -1,0 +1,98 @@
+/**
+ * Fast path for `rel template`: the same flags, output and exit codes as src/commands/template.ts,
+ * without loading @oclif/core (which alone costs ~0.3 s of start-up). scripts/build-fast.mjs
+ * bundles this file into dist/fast/template.mjs with the flag table of the compiled oclif command
+ * embedded (`__REL_TEMPLATE_SPEC__`), and bin/run.js runs it for `rel template …`.
+ */
+import { runTemplate } from '../actions/template.js';
+import { describeError, UserError } from '../cli/errors.js';
+import { FastParseError, parseLikeOclif, type ParseEnv } from './parse.js';
+import type { CommandSpec } from './spec.js';
+
+declare const __REL_TEMPLATE_SPEC__: CommandSpec | undefined;
+
+/** The flag table embedded at build time (undefined when running from sources or tsc output). */
+export const embeddedSpec: CommandSpec | undefined = typeof __REL_TEMPLATE_SPEC__ === 'undefined' ? undefined : __REL_TEMPLATE_SPEC__;
+
+export interface FastIo extends ParseEnv {
+  stdout?: (s: string) => void;
+  stderr?: (s: string) => void;
+}
+
+/**
+ * Runs `rel template` with `argv` (the arguments after `template`) like the oclif command does.
+ * Returns the exit code (it does not exit).
+ */
+export async function templateCommand(argv: string[], spec: CommandSpec, io: FastIo = {}): Promise<number> {
+  const out = io.stdout ?? ((s: string) => void process.stdout.write(s));
+  const err = io.stderr ?? ((s: string) => void process.stderr.write(s));
+  let code = 0;
+  const fail = (msg: string): void => {
+    err(`Error: ${msg}\n`);
+    code = 1;
+  };
+  try {
+    let parsed;
+    try {
+      parsed = await parseLikeOclif(argv, spec, io);
+    } catch (e) {
+      if (!(e instanceof FastParseError)) throw e;
+      // The same mapping to helm's (cobra's) wording as src/commands/template.ts.
+      const msg = e.message;
+      const unknown = /Nonexistent flags?: (\S+)/.exec(msg);
+      if (unknown) return (fail(`unknown flag: ${unknown[1]!.replace(/,$/, '')}`), code);
+      const needs = /Flag --(\S+) expects a value/.exec(msg);
+      if (needs) return (fail(`flag needs an argument: --${needs[1]}`), code);
+      return (fail(msg.split('\n')[0]!), code);
+    }
+    const flags = parsed.flags as Record<string, string | boolean | string[] | undefined>;
+    const str = (k: string) => flags[k] as string | undefined;
+    const list = (k: string) => flags[k] as string[] | undefined;
+    const bool = (k: string) => flags[k] as boolean;
+    const args = parsed.argv;
+    if (args.length === 0) return (fail('"rel template" requires at least 1 argument\n\nUsage:  rel template [NAME] [CHART] [flags]'), code);
+    if (args.length > 2) return (fail(`expected at most two arguments, unexpected arguments: ${args.slice(2).join(', ')}`), code);
+    const [releaseName, chart] = args.length === 2 ? [args[0], args[1]!] : [undefined, args[0]!];
+    const res = await runTemplate({
+      releaseName,
+      chart,
+      namespace: str('namespace'),
+      valueFiles: list('values'),
+      set: list('set'),
+      setString: list('set-string'),
+      setFile: list('set-file'),
+      setJson: list('set-json'),
+      setLiteral: list('set-literal'),
+      kubeVersion: str('kube-version'),
+      apiVersions: list('api-versions'),
+      includeCrds: bool('include-crds'),
+      skipCrds: bool('skip-crds'),
+      skipTests: bool('skip-tests'),
+      disableHooks: bool('no-hooks'),
+      showOnly: list('show-only'),
+      outputDir: str('output-dir'),
+      useReleaseName: bool('release-name'),
+      isUpgrade: bool('is-upgrade'),
+      nameTemplate: str('name-template'),
+      generateName: bool('generate-name'),
+      skipSchemaValidation: bool('skip-schema-validation'),
+      debug: bool('debug'),
+    });
+    if (res.stderr) err(res.stderr);
+    if (res.stdout) out(res.stdout);
+    if (res.error) fail(res.error.message);
+    return code;
+  } catch (e) {
+    // What RelCommand.catch prints for an unexpected error.
+    const debug = argv.includes('--debug') || Boolean(process.env.REL_DEBUG);
+    err(`Error: ${describeError(e, debug)}\n`);
+    return e instanceof UserError ? e.exitCode : 1;
+  }
+}
+
+/** Entry used by bin/run.js: null when this build cannot mirror the command (use oclif). */
+export async function main(argv: string[]): Promise<number | null> {
+  const spec = embeddedSpec;
+  if (!spec || spec.unsupported.length > 0) return null;
+  return templateCommand(argv, spec);
+}
