@@ -214,7 +214,9 @@ export async function parseLikeOclif(argvIn: string[], spec: CommandSpec, penv: 
   }
 
   // validate.js: unknown flags.
-  if (nonExistent.length > 0) throw new FastParseError(`Nonexistent flag${nonExistent.length === 1 ? '' : 's'}: ${nonExistent.join(', ')}`);
+  if (nonExistent.length > 0) {
+    throw new FastParseError(`Nonexistent flag${nonExistent.length === 1 ? '' : 's'}: ${nonExistent.join(', ')}\nSee more help with --help`);
+  }
 
   const unsorted = [...outArgv, ...nonExistent];
   const sorted = unsorted.sort((a, b) => original.indexOf(a) - original.indexOf(b));
