@@ -643,6 +643,8 @@ function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
       return scannerWhere(line0) + 'found unknown escape character';
     case 'MISSING_CHAR':
       if (/quote/i.test(msg)) return scannerWhere(lineAt(text, text.length)) + 'found unexpected end of stream';
+      if (/between flow map items/.test(msg)) return parserWhere(line0) + "did not find expected ',' or '}'";
+      if (/between flow sequence items/.test(msg)) return parserWhere(line0) + "did not find expected ',' or ']'";
       if (/Flow sequence/.test(msg)) return parserWhere(line0) + "did not find expected ',' or ']'";
       if (/Flow map/.test(msg)) return parserWhere(line0) + "did not find expected ',' or '}'";
       if (/followed by map values/.test(msg)) return missingColon(text, off);
