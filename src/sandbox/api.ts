@@ -277,7 +277,7 @@ export class Cluster {
       else delete o.metadata.managedFields;
     } else if (!skipTrack) {
       o.metadata.managedFields = old.metadata.managedFields;
-      trackUpdate(old, o, manager, apiVersionOf(r), !r.custom, now(), opts.subresource === 'status' ? 'status' : undefined);
+      trackUpdate(old, o, manager, apiVersionOf(r), !r.custom, now(), opts.subresource);
     }
     if (opts.dryRun) return this.present(r, o);
     if (sameIgnoringVersion(o, old)) {

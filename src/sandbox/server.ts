@@ -389,7 +389,7 @@ export class SandboxServer {
       throw errors.invalid({ group: 'autoscaling', kind: 'Scale' }, name!, [{ reason: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0` }]);
     }
     const next = { ...o, spec: { ...(o.spec as object), replicas } };
-    const updated = await c.update(r, ns, name!, next, { dryRun, fieldManager, userAgent });
+    const updated = await c.update(r, ns, name!, next, { dryRun, fieldManager, userAgent, subresource: 'scale' });
     return send(res, 200, toScale(updated));
   }
 

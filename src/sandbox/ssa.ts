@@ -314,15 +314,15 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
 
 function conflictError(obj: KubeObject, list: { m: Managed; paths: string[] }[]): ApiError {
   const total = list.reduce((n, c) => n + c.paths.length, 0);
-  const causes = list.flatMap(({ m, paths }) =>
-    paths.map((p) => ({ reason: 'FieldManagerConflict', message: `conflict with "${m.entry.manager}"${m.entry.operation === 'Update' ? '' : ''} using ${m.entry.apiVersion}`, field: pathString(p) })),
-  );
+  // the API server names a manager with its subresource, and an Update's time
+  const who = (e: ManagedFieldsEntry) => `"${e.manager}"${e.subresource ? ` with subresource "${e.subresource}"` : ''} using ${e.apiVersion}${e.operation === 'Update' && e.time ? ` at ${e.time}` : ''}`;
+  const causes = list.flatMap(({ m, paths }) => paths.map((p) => ({ reason: 'FieldManagerConflict', message: `conflict with ${who(m.entry)}`, field: pathString(p) })));
   let msg: string;
   if (total === 1) {
     const c = causes[0]!;
     msg = `Apply failed with 1 conflict: ${c.message}: ${c.field}`;
   } else {
-    msg = `Apply failed with ${total} conflicts: ` + list.map(({ m, paths }) => `conflicts with "${m.entry.manager}" using ${m.entry.apiVersion}:\n${paths.map((p) => `- ${pathString(p)}`).join('\n')}`).join('\n');
+    msg = `Apply failed with ${total} conflicts: ` + list.map(({ m, paths }) => `conflicts with ${who(m.entry)}:\n${paths.map((p) => `- ${pathString(p)}`).join('\n')}`).join('\n');
   }
   return new ApiError(409, 'Conflict', msg, { name: obj.metadata.name, causes });
 }
@@ -331,7 +331,7 @@ function conflictError(obj: KubeObject, list: { m: Managed; paths: string[] }[])
  * Records an Update operation (create, update, non-apply patch) by `manager`: it owns the fields it
  * set or changed, and no other manager keeps them.
  */
-export function trackUpdate(oldObj: KubeObject | undefined, newObj: KubeObject, manager: string, apiVersion: string, builtin: boolean, now: string, subresource?: 'status'): void {
+export function trackUpdate(oldObj: KubeObject | undefined, newObj: KubeObject, manager: string, apiVersion: string, builtin: boolean, now: string, subresource?: 'status' | 'scale'): void {
   const part = subresource === 'status' ? 'status' : 'main';
   const managed = oldObj ? readManaged(oldObj) : readManaged(newObj).filter(() => false);
   const newSet = fieldsOf(newObj, builtin, part);

@@ -69,6 +69,6 @@ describe('server-side apply', () => {
     const scale = next.metadata.managedFields!.find((m) => m.manager === 'kubectl-scale')!;
     expect(scale.operation).toBe('Update');
     expect(scale.fieldsV1).toEqual({ 'f:spec': { 'f:replicas': {} } });
-    expect(() => serverSideApply(next, dep('nginx:1', 2), opts('alice'))).toThrow('conflict with "kubectl-scale" using apps/v1: .spec.replicas');
+    expect(() => serverSideApply(next, dep('nginx:1', 2), opts('alice'))).toThrow('conflict with "kubectl-scale" using apps/v1 at 2026-01-01T00:00:01Z: .spec.replicas');
   });
 });
