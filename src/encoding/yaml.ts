@@ -549,8 +549,8 @@ function parserWhere(line0: number): string {
 
 /** Which block collection encloses the token at offset: decides go-yaml's "expected key" vs "'-' indicator". */
 function expectedIn(text: string, offset: number): string {
-  const ind = indentOfLine(text, offset);
   const ls = lineStart(text, offset);
+  const col = offset - ls;
   // Text on the same line before the token: a key on that line means a mapping.
   const before = text.slice(ls, offset);
   if (/\S/.test(before)) return /^\s*- /.test(before) && !/:\s/.test(before) ? "did not find expected '-' indicator" : 'did not find expected key';
@@ -559,13 +559,83 @@ function expectedIn(text: string, offset: number): string {
     const s0 = lineStart(text, pos);
     const line = text.slice(s0, pos);
     pos = s0 - 1;
-    if (!/\S/.test(line) || /^\s*#/.test(line)) continue;
+    if (!/\S/.test(line) || /^\s*#/.test(line) || /^(---|\.\.\.)(\s|$)/.test(line)) continue;
     const li = line.length - line.trimStart().length;
-    if (li > ind) continue;
-    if (li === ind && /^\s*-(\s|$)/.test(line)) return "did not find expected '-' indicator";
+    if (li > col) continue;
+    const cc = contentColumn(line);
+    if (cc <= col && isKeyText(line.slice(cc))) return 'did not find expected key';
+    if (/^\s*-(\s|$)/.test(line)) return "did not find expected '-' indicator";
     return 'did not find expected key';
   }
   return 'did not find expected key';
+}
+
+function isKeyText(t: string): boolean {
+  return /^[^\s#"'[{|>][^#]*?:(?:\s|$)|^"(?:[^"\\]|\\.)*"\s*:(?:\s|$)|^'(?:[^']|'')*'\s*:(?:\s|$)/.test(t);
+}
+
+/** libyaml marks a parser error at the start of the offending token. */
+function skipToToken(text: string, off: number): number {
+  let i = off;
+  for (;;) {
+    while (i < text.length && /[ \t\r\n]/.test(text[i])) i++;
+    if (text[i] === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) return text.length;
+      i = nl + 1;
+      continue;
+    }
+    return i;
+  }
+}
+
+/** A quoted scalar opened at a token position and never closed: go-yaml reads to the end of the stream. */
+function unclosedQuoteBefore(text: string, off: number): boolean {
+  const re = /(^|[\n:,[{-][ \t]*|^[ \t]+)(["'])/g;
+  let m: RegExpExecArray | null;
+  let from = 0;
+  re.lastIndex = 0;
+  while ((m = re.exec(text))) {
+    const q = m.index + m[1].length;
+    if (q < from) continue;
+    if (q >= off) return false;
+    const head = text.slice(lineStart(text, q), q);
+    if (/(^|\s)#/.test(head)) continue;
+    const quote = m[2];
+    let j = q + 1;
+    let closed = false;
+    for (; j < text.length; j++) {
+      if (quote === '"' && text[j] === '\\') {
+        j++;
+        continue;
+      }
+      if (text[j] === quote) {
+        if (quote === "'" && text[j + 1] === "'") {
+          j++;
+          continue;
+        }
+        closed = true;
+        break;
+      }
+    }
+    if (!closed) return true;
+    from = j + 1;
+    re.lastIndex = j + 1;
+  }
+  return false;
+}
+
+/** A tab at the start of a block scalar's content line. */
+function tabInBlockScalar(text: string, off: number): number | undefined {
+  const re = /[|>][-+0-9]*[ \t]*(?:#.*)?\r?\n((?:[ \t]*\r?\n)*)([ ]*)\t/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const at = m.index + m[0].length - 1;
+    if (at > off) return undefined;
+    const head = text.slice(lineStart(text, m.index), m.index);
+    if (/:\s*$|^\s*-\s*$|^\s*$/.test(head) || /:\s+$/.test(head)) return at;
+  }
+  return undefined;
 }
 
 /** An unterminated flow collection: after ',' or the opening bracket a node was expected. */
@@ -597,7 +667,12 @@ function streamEndLine(text: string): number {
 }
 
 function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
-  const off = err.pos[0];
+  const rawOff = err.pos[0];
+  if (unclosedQuoteBefore(text, rawOff)) return scannerWhere(lineAt(text, text.length)) + 'found unexpected end of stream';
+  const tab = tabInBlockScalar(text, rawOff);
+  if (tab !== undefined) return scannerWhere(lineAt(text, tab)) + 'found a tab character where an indentation space is expected';
+  const parserStyle = err.code === 'UNEXPECTED_TOKEN' || (err.code === 'BAD_INDENT' && !/Flow/.test(err.message));
+  const off = parserStyle ? skipToToken(text, rawOff) : rawOff;
   const line0 = off >= text.length ? streamEndLine(text) : lineAt(text, off);
   const msg = err.message;
   switch (err.code) {
@@ -632,7 +707,7 @@ function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
           break;
         }
       }
-      if (prev && !/\s#/.test(prev) && !/(?:^|\s)-$|:$|[|>][-+0-9]*$|["'\]},[{]$/.test(prev)) {
+      if (prev && !/\s#/.test(prev) && !/^(---|\.\.\.)$/.test(prev) && !/(?:^|\s)-$|:$|[|>][-+0-9]*$|["'\]},[{]$/.test(prev)) {
         return scannerWhere(line0) + 'found a tab character that violates indentation';
       }
       return scannerWhere(line0) + 'found character that cannot start any token';
