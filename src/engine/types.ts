@@ -51,6 +51,22 @@ export class GoFunction {
   ) {}
 }
 
+const nilSlices = new WeakSet<GoValue[]>();
+
+/**
+ * A nil slice of a typed slice type (e.g. the `[]string(nil)` regexp.FindAllString returns): an empty array
+ * that prints as `[]` but encodes to JSON/YAML as `null`, like Go's.
+ */
+export function nilSlice(): GoValue[] {
+  const a: GoValue[] = [];
+  nilSlices.add(a);
+  return a;
+}
+
+export function isNilSlice(v: unknown): boolean {
+  return Array.isArray(v) && v.length === 0 && nilSlices.has(v as GoValue[]);
+}
+
 export function newMap(): GoMap {
   return Object.create(null) as GoMap;
 }

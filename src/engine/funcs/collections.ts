@@ -84,12 +84,19 @@ export function listFuncs(): FuncMap {
   both(m, 'rest', 'mustRest', {
     params: ['any'],
     returns: '[]interface {}',
-    fn: (l: GoValue) => listArg(l, (k) => `Cannot find rest on type ${k}`).slice(1),
+    // Sprig returns a nil interface for an empty list (JSON null, "<no value>" when printed).
+    fn: (l: GoValue) => {
+      const a = listArg(l, (k) => `Cannot find rest on type ${k}`);
+      return a.length === 0 ? null : a.slice(1);
+    },
   });
   both(m, 'initial', 'mustInitial', {
     params: ['any'],
     returns: '[]interface {}',
-    fn: (l: GoValue) => listArg(l, (k) => `Cannot find initial on type ${k}`).slice(0, -1),
+    fn: (l: GoValue) => {
+      const a = listArg(l, (k) => `Cannot find initial on type ${k}`);
+      return a.length === 0 ? null : a.slice(0, -1);
+    },
   });
   both(m, 'reverse', 'mustReverse', {
     params: ['any'],

@@ -3,7 +3,7 @@
  * equivalent JavaScript RegExp (flags emulated per group, Go's error messages), plus
  * Go's FindAll/ReplaceAll/Split iteration rules and $name expansion.
  */
-import { GoError, type FuncMap } from '../types.js';
+import { GoError, nilSlice, type FuncMap } from '../types.js';
 import { canBackquote, quote } from '../gofmt.js';
 
 class ReSyntaxError extends Error {
@@ -631,7 +631,11 @@ export function quoteMeta(s: string): string {
 }
 
 export function regexFuncs(): FuncMap {
-  const findAll = (c: Compiled, s: string, n: bigint) => allMatches(c, s, Number(n)).map((m) => m[0]);
+  // Go's FindAllString returns a nil []string when nothing matches (JSON null, printed as []).
+  const findAll = (c: Compiled, s: string, n: bigint) => {
+    const found = allMatches(c, s, Number(n)).map((m) => m[0]);
+    return found.length === 0 ? nilSlice() : found;
+  };
   const find = (c: Compiled, s: string) => allMatches(c, s, 1)[0]?.[0] ?? '';
   return {
     regexMatch: {
