@@ -570,8 +570,65 @@ class JsonParser {
   }
 }
 
+/**
+ * JSON.parse's result as Go values (null-prototype maps), without recursion. Undefined when
+ * nesting exceeds Go's limit (the exact parser then reports it).
+ */
+function fromNative(root: unknown): GoValue | undefined {
+  const convert = (v: unknown): GoValue => (v !== null && typeof v === 'object' ? (Array.isArray(v) ? new Array(v.length) : newMap()) : (v as GoValue));
+  const out = convert(root);
+  const stack: [unknown, GoValue, number][] = [[root, out, 1]];
+  while (stack.length > 0) {
+    const [src, dst, depth] = stack.pop()!;
+    if (src === null || typeof src !== 'object') continue;
+    if (depth > MAX_NESTING) return undefined;
+    if (Array.isArray(src)) {
+      const d = dst as GoValue[];
+      for (let i = 0; i < src.length; i++) {
+        d[i] = convert(src[i]);
+        if (src[i] !== null && typeof src[i] === 'object') stack.push([src[i], d[i], depth + 1]);
+      }
+    } else {
+      const d = dst as GoMap;
+      for (const k of Object.keys(src)) {
+        const v = (src as Record<string, unknown>)[k];
+        d[k] = convert(v);
+        if (v !== null && typeof v === 'object') stack.push([v, d[k], depth + 1]);
+      }
+    }
+  }
+  return out;
+}
+
+function hasInfinity(v: GoValue): boolean {
+  const stack: GoValue[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (typeof x === 'number') {
+      if (!Number.isFinite(x)) return true;
+    } else if (Array.isArray(x)) for (const e of x) stack.push(e);
+    else if (x !== null && typeof x === 'object') for (const k of Object.keys(x)) stack.push((x as GoMap)[k]);
+  }
+  return false;
+}
+
 /** json.Unmarshal(text, &interface{}): numbers become float64 (JS numbers), errors in Go's words. */
 export function unmarshalJson(text: string): GoValue {
+  // Fast path: the built-in parser agrees with Go on valid JSON, except for lone surrogate
+  // escapes (Go substitutes U+FFFD) and numbers out of float64 range (Go fails).
+  if (!/\\u[dD][89a-fA-F]/.test(text)) {
+    let native: unknown;
+    let ok = true;
+    try {
+      native = JSON.parse(text);
+    } catch {
+      ok = false;
+    }
+    if (ok && !(typeof native === 'number' && !Number.isFinite(native))) {
+      const v = fromNative(native);
+      if (v !== undefined && !(/[eE][+-]?\d{3}|\d{309}/.test(text) && hasInfinity(v))) return v;
+    }
+  }
   const p = new JsonParser(text);
   let v: GoValue;
   try {
