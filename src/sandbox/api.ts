@@ -13,7 +13,7 @@ import { ALL_VERBS, apiVersionOf, type ResourceType, ResourceRegistry, resourceK
 import { type LabelSelector, type FieldRequirement } from './selectors.js';
 import { serverSideApply, trackUpdate } from './ssa.js';
 import { type KubeObject, type ListResult, ObjectStore } from './store.js';
-import { unknownFields, validateName, validateObject } from './validate.js';
+import { unknownFields, validateName, validateObject, validateUpdate } from './validate.js';
 
 export const MAX_OBJECT_BYTES = 1572864; // etcd's default request limit (1.5 MiB)
 
@@ -81,6 +81,22 @@ export function dropNulls(v: unknown): unknown {
     return out;
   }
   return v;
+}
+
+/** A Service update that leaves out its allocated cluster IP and node ports keeps them (as the API server does). */
+function keepAllocations(old: KubeObject, next: KubeObject): void {
+  const os = old.spec as { clusterIP?: string; clusterIPs?: string[]; ports?: { port: number; protocol?: string; nodePort?: number }[] } | undefined;
+  const ns = next.spec as typeof os;
+  if (!os || !ns) return;
+  if (!ns.clusterIP && os.clusterIP) {
+    ns.clusterIP = os.clusterIP;
+    if (!ns.clusterIPs?.length && os.clusterIPs) ns.clusterIPs = os.clusterIPs;
+  }
+  for (const p of ns.ports ?? []) {
+    if (p.nodePort) continue;
+    const prev = (os.ports ?? []).find((q) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+    if (prev?.nodePort) p.nodePort = prev.nodePort;
+  }
 }
 
 function sameIgnoringVersion(a: KubeObject, b: KubeObject): boolean {
@@ -268,9 +284,16 @@ export class Cluster {
       delete m.deletionTimestamp;
     }
     if (opts.subresource === 'status') o.metadata = { ...old.metadata, ...(o.metadata.managedFields ? { managedFields: o.metadata.managedFields } : {}) };
+    if (r.group === '' && r.kind === 'Service') keepAllocations(old, o);
     if (!r.custom) applyDefaults(r.group, r.kind, o);
     if (opts.subresource !== 'status' && old.metadata.generation !== undefined && specPart(o) !== specPart(old)) o.metadata.generation = old.metadata.generation + 1;
-    if (!opts.internal) await this.validate(r, o, false);
+    if (!opts.internal) {
+      await this.validate(r, o, false);
+      if (!r.custom && opts.subresource !== 'status') {
+        const causes = validateUpdate(r, old, o);
+        if (causes.length) throw errors.invalid(r, o.metadata.name ?? '', causes);
+      }
+    }
     if (opts.internal) {
       // controllers' status writes keep the managedFields as they are (cheaper at scale)
       if (old.metadata.managedFields) o.metadata.managedFields = old.metadata.managedFields;
@@ -383,6 +406,9 @@ export class Cluster {
     const nsName = this.nsOf(r, ns);
     const old = this.store.getRaw(resourceKey(r), nsName, name);
     if (!old) throw errors.notFound(r, name);
+    if (r.group === '' && r.kind === 'Namespace' && ['default', 'kube-system', 'kube-public'].includes(name)) {
+      throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
+    }
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== old.metadata.uid) throw errors.conflict(r, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
     if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) throw errors.conflict(r, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);

@@ -328,3 +328,44 @@ export function unknownFields(r: ResourceType, obj: KubeObject, prune: boolean):
   walkUnknown(obj, rootModel(r), '', out, prune);
   return out;
 }
+
+// ---- update rules (immutable fields) ----
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** Checks an update against the fields the API server keeps immutable; returns causes. */
+export function validateUpdate(r: ResourceType, old: KubeObject, next: KubeObject): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const kind = `${r.group}/${r.kind}`;
+  const os = (old.spec ?? {}) as Obj;
+  const ns = (next.spec ?? {}) as Obj;
+  const immutable = (field: string, a: unknown, b: unknown) => {
+    if (!same(a, b)) causes.push({ reason: 'FieldValueInvalid', field, message: `Invalid value: ${JSON.stringify(b ?? null)}: field is immutable` });
+  };
+  if (['apps/Deployment', 'apps/ReplicaSet', 'apps/DaemonSet', 'apps/StatefulSet'].includes(kind)) immutable('spec.selector', os.selector, ns.selector);
+  if (kind === 'apps/StatefulSet') {
+    const allowed = new Set(['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds']);
+    const keys = new Set([...Object.keys(os), ...Object.keys(ns)]);
+    if ([...keys].some((k) => !allowed.has(k) && !same(os[k], ns[k]))) {
+      causes.push({ reason: 'FieldValueForbidden', field: 'spec', message: "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden" });
+    }
+  }
+  if (kind === 'batch/Job') {
+    immutable('spec.selector', os.selector, ns.selector);
+    immutable('spec.completions', os.completions, ns.completions);
+    if (!same(os.template, ns.template)) causes.push({ reason: 'FieldValueInvalid', field: 'spec.template', message: `Invalid value: ${JSON.stringify(ns.template ?? null)}: field is immutable` });
+  }
+  if (kind === '/Service' && os.clusterIP && ns.clusterIP !== undefined && ns.clusterIP !== '' && ns.clusterIP !== os.clusterIP && os.type !== 'ExternalName') {
+    immutable('spec.clusterIPs[0]', os.clusterIP, ns.clusterIP);
+  }
+  if ((kind === '/ConfigMap' || kind === '/Secret') && old.immutable === true) {
+    if (next.immutable !== true) causes.push({ reason: 'FieldValueForbidden', field: 'immutable', message: 'Forbidden: field is immutable when `immutable` is set' });
+    for (const f of ['data', 'binaryData']) if (!same(old[f], next[f])) causes.push({ reason: 'FieldValueForbidden', field: f, message: 'Forbidden: field is immutable when `immutable` is set' });
+  }
+  if (kind === '/Secret' && old.type !== undefined && next.type !== old.type) immutable('type', old.type, next.type);
+  if (kind === '/PersistentVolumeClaim') {
+    const strip = (s: Obj) => ({ ...s, resources: undefined, volumeName: undefined, storageClassName: undefined, volumeAttributesClassName: undefined });
+    if (!same(strip(os), strip(ns))) causes.push({ reason: 'FieldValueForbidden', field: 'spec', message: 'Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims' });
+  }
+  return causes;
+}

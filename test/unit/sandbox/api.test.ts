@@ -89,3 +89,27 @@ describe('Cluster API semantics', () => {
     expect(ok.apiVersion).toBe('example.com/v1');
   });
 });
+
+describe('immutable fields', () => {
+  it('rejects selector, Job template and immutable ConfigMap changes; keeps a Service cluster IP', async () => {
+    const c = await cluster();
+    const r = c.kind('apps/v1', 'Deployment');
+    const d = await c.create(r, 'default', deployment());
+    const moved = structuredClone(d) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    moved.spec.selector = { matchLabels: { app: 'web', v: '2' } };
+    moved.spec.template.metadata.labels = { app: 'web', v: '2' };
+    await expect(c.update(r, 'default', 'web', moved)).rejects.toMatchObject({ code: 422, message: expect.stringContaining('spec.selector: Invalid value') });
+    const cm = c.kind('v1', 'ConfigMap');
+    const frozen = await c.create(cm, 'default', { metadata: { name: 'frozen' }, immutable: true, data: { a: '1' } });
+    await expect(c.update(cm, 'default', 'frozen', { ...frozen, data: { a: '2' } })).rejects.toMatchObject({ code: 422, message: expect.stringContaining('field is immutable when `immutable` is set') });
+    const svcR = c.kind('v1', 'Service');
+    const svc = await c.create(svcR, 'default', { metadata: { name: 's' }, spec: { type: 'NodePort', selector: { a: 'b' }, ports: [{ port: 80 }] } });
+    const ip = (svc.spec as { clusterIP: string }).clusterIP;
+    const nodePort = (svc.spec as { ports: { nodePort: number }[] }).ports[0]!.nodePort;
+    const replaced = await c.update(svcR, 'default', 's', { metadata: { name: 's' }, spec: { type: 'NodePort', selector: { a: 'c' }, ports: [{ port: 80 }] } });
+    expect((replaced.spec as { clusterIP: string }).clusterIP).toBe(ip);
+    expect((replaced.spec as { ports: { nodePort: number }[] }).ports[0]!.nodePort).toBe(nodePort);
+    const nsR = c.kind('v1', 'Namespace');
+    await expect(c.delete(nsR, undefined, 'default')).rejects.toMatchObject({ code: 403 });
+  });
+});
