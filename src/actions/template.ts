@@ -299,8 +299,10 @@ async function renderTemplate(o: TemplateOptions, warn: (m: string) => void, out
   try {
     sorted = sortManifests(files, headParser);
   } catch (e) {
+    // helm prints the rendered files in its engine's template order here (longest paths first, then reverse name).
+    const { sortTemplates } = await import('../engine/render.js');
     let raw = '';
-    for (const k of [...files.keys()].sort(goStringLess)) {
+    for (const k of sortTemplates(files.keys())) {
       const c = files.get(k)!;
       if (c.trim() === '') continue;
       raw += framed(k, c);

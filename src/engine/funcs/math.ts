@@ -100,7 +100,7 @@ const decMul = (a: Dec, b: Dec): Dec => ({ c: a.c * b.c, e: a.e + b.e });
 
 /** d.Div(d2) = DivRound(d2, 16): rounded half away from zero to 16 decimal places. */
 function decDiv(a: Dec, b: Dec): Dec {
-  if (b.c === 0n) throw new GoError('decimal division by zero');
+  if (b.c === 0n) throw new GoError('decimal division by 0');
   const prec = 16;
   // a/b scaled to 10^-(prec+1) then rounded
   const num = a.c * 10n ** BigInt(Math.max(0, a.e + prec + 1 - b.e));

@@ -75,7 +75,7 @@ describe('math functions', () => {
   it('reports division by zero', () => {
     expect(errorOf('div', 1n, 0n)).toBe('runtime error: integer divide by zero');
     expect(errorOf('mod', 1n, 0n)).toBe('runtime error: integer divide by zero');
-    expect(errorOf('divf', 1n, 0n)).toBe('decimal division by zero');
+    expect(errorOf('divf', 1n, 0n)).toBe('decimal division by 0');
     expect(errorOf('randInt', 5n, 5n)).toBe('invalid argument to Intn');
   });
 
