@@ -294,7 +294,7 @@ async function renderTemplate(o: TemplateOptions, warn: (m: string) => void, out
   // NOTES.txt is not output.
   for (const k of [...files.keys()]) if (k.endsWith('NOTES.txt')) files.delete(k);
 
-  const [{ sortManifests, splitManifests, goStringLess }, headParser] = await Promise.all([import('../release/sort.js'), manifestHeadParser()]);
+  const [{ sortManifests, splitManifests }, headParser] = await Promise.all([import('../release/sort.js'), manifestHeadParser()]);
   let sorted;
   try {
     sorted = sortManifests(files, headParser);
