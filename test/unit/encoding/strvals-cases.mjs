@@ -85,6 +85,7 @@ export const valuesFileCases = [
   ['scalar-over-map', ['a:\n  b: 2\n', 'a: 1\n']],
   ['empty-file', ['', 'a: 1\n']],
   ['multi-doc', ['a: 1\n---\nb: 2\n']],
+  ['multi-doc-lists', ['l: [1]\nm: {a: 1}\n---\nl: [2]\nm: {b: 2}\n']],
   ['top-list', ['- a\n']],
   ['top-string', ['hello\n']],
   ['syntax-error', ['a: b: c\n']],
