@@ -40,12 +40,19 @@ export class YamlError extends Error {
   file?: string;
   line?: number;
   col?: number;
-  constructor(message: string, opts?: { file?: string; line?: number; col?: number }) {
+  /**
+   * True when the failure comes from the JavaScript stack running out (a document or value
+   * nested deeper than this process's stack allows, though within go-yaml's limits): the same
+   * call on a thread with a bigger stack can succeed.
+   */
+  stackExhausted?: boolean;
+  constructor(message: string, opts?: { file?: string; line?: number; col?: number; stackExhausted?: boolean }) {
     super(message);
     this.name = 'YamlError';
     this.file = opts?.file;
     this.line = opts?.line;
     this.col = opts?.col;
+    if (opts?.stackExhausted) this.stackExhausted = true;
   }
 }
 
@@ -913,7 +920,7 @@ function parseDocs(text: string, opts?: ParseOpts): { docs: YDocument.Parsed[]; 
     }) as YDocument.Parsed[];
   } catch (e) {
     if (e instanceof RangeError) {
-      throw new YamlError(`error converting YAML to JSON: yaml: exceeded max depth of ${MAX_DEPTH}`, { file: opts?.file });
+      throw new YamlError('error converting YAML to JSON: yaml: document is nested too deeply', { file: opts?.file, stackExhausted: true });
     }
     throw e;
   }
@@ -954,7 +961,12 @@ function syntaxError(text: string, doc: YDocument.Parsed, lc: LineCounter, file?
   if (alias !== undefined) return new YamlError(`error converting YAML to JSON: yaml: unknown anchor '${alias}' referenced`, { file });
   const pos = err.linePos?.[0] ?? lc.linePos(err.pos[0]);
   const msg = goYamlSyntaxMessage(text, err);
-  return new YamlError(`error converting YAML to JSON: yaml: ${msg}`, { file, line: pos.line, col: pos.col });
+  return new YamlError(`error converting YAML to JSON: yaml: ${msg}`, {
+    file,
+    line: pos.line,
+    col: pos.col,
+    stackExhausted: /Maximum call stack/.test(err.message),
+  });
 }
 
 function decodeDoc(text: string, doc: YDocument.Parsed, lc: LineCounter, file?: string, stringField?: ParseOpts['stringField']): GoValue {
@@ -971,7 +983,7 @@ function decodeDoc(text: string, doc: YDocument.Parsed, lc: LineCounter, file?: 
       throw e;
     }
     if (e instanceof RangeError) {
-      throw new YamlError(`error converting YAML to JSON: yaml: exceeded max depth of ${MAX_DEPTH}`, { file });
+      throw new YamlError('error converting YAML to JSON: yaml: document is nested too deeply', { file, stackExhausted: true });
     }
     throw e;
   }
@@ -1980,13 +1992,13 @@ export function toYaml(v: GoValue): string {
     j = jsonNormalize(v);
   } catch (e) {
     if (e instanceof JsonMarshalError) throw new YamlError(`error marshaling into JSON: ${e.message}`);
-    if (e instanceof RangeError) throw new YamlError('error marshaling into JSON: value is nested too deeply');
+    if (e instanceof RangeError) throw new YamlError('error marshaling into JSON: value is nested too deeply', { stackExhausted: true });
     throw e;
   }
   try {
     return new Emitter().emitDocument(jnodeToENode(j));
   } catch (e) {
-    if (e instanceof RangeError) throw new YamlError('error converting JSON to YAML: value is nested too deeply');
+    if (e instanceof RangeError) throw new YamlError('error converting JSON to YAML: value is nested too deeply', { stackExhausted: true });
     throw e;
   }
 }
@@ -2036,7 +2048,7 @@ export function toYamlPretty(v: GoValue): string {
   try {
     return new Emitter(true).emitDocument(goValueToV3Node(v, 0));
   } catch (e) {
-    if (e instanceof RangeError) throw new YamlError('error marshaling YAML: value is nested too deeply');
+    if (e instanceof RangeError) throw new YamlError('error marshaling YAML: value is nested too deeply', { stackExhausted: true });
     throw e;
   }
 }

@@ -79,3 +79,17 @@ describe('errors carry position and file', () => {
     expect(() => parseYaml('a: "x\u0007"\n')).toThrow('yaml: control characters are not allowed');
   });
 });
+
+describe('stack exhaustion is flagged', () => {
+  it('a block document nested beyond the parser stack says so (retry on a bigger stack can work)', () => {
+    let s = '';
+    for (let i = 0; i < 2000; i++) s += ' '.repeat(i) + 'a:\n';
+    try {
+      parseYaml(s);
+    } catch (e) {
+      expect(e).toBeInstanceOf(YamlError);
+      expect((e as YamlError).stackExhausted).toBe(true);
+      expect((e as YamlError).message).toContain('nested too deeply');
+    }
+  });
+});
