@@ -43,6 +43,7 @@ export const yamlCases = [
   ['unicode-keys', 'ключ: значение\n日本: 語\n"emoji😀": x\n'],
   ['tabs-in-values', 'a: x\ty\nb:\t1\nc: "\t"\n'],
   ['real-values', 'replicaCount: 1\nimage:\n  repository: nginx\n  pullPolicy: IfNotPresent\n  tag: ""\nimagePullSecrets: []\nserviceAccount:\n  create: true\n  annotations: {}\n  name: ""\npodAnnotations: {}\nsecurityContext: {}\n  # capabilities:\n  #   drop:\n  #   - ALL\nservice:\n  type: ClusterIP\n  port: 80\ningress:\n  enabled: false\n  className: ""\n  annotations: {}\n    # kubernetes.io/ingress.class: nginx\n  hosts:\n    - host: chart-example.local\n      paths:\n        - path: /\n          pathType: ImplementationSpecific\n  tls: []\nresources:\n  limits:\n    cpu: 100m\n    memory: 128Mi\nautoscaling:\n  enabled: false\n  minReplicas: 1\n  maxReplicas: 100\n  targetCPUUtilizationPercentage: 80\nnodeSelector: {}\ntolerations: []\naffinity: {}\nconfig: |\n  [server]\n  port = 8080\n  # comment\n\n  [db]\n  host = "localhost"\n'],
+  ['toml-shapes', '"a.b":\n  "c d": {x: 1}\n  plain: 2\nlist: [[1, 2], [3]]\naot: [{a: {b: [{c: 1}]}}]\nmix: [{a: 1}, 2]\nempty: [{}]\nemptymap: {}\nnested: {inner: {deeper: {k: v}}, s: 1}\nstrs: ["a\\"b", "c\\\\d", "e\\u0007"]\n'],
   ['deep-seq', 'a:\n- - - x\n    - y\n  - z\n- b:\n    c:\n    - d\n    - e: f\n      g: h\n'],
 ];
 
