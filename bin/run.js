@@ -10,34 +10,36 @@ const eligible =
   ((cmd === 'version' && argv.length === 1) || (cmd === 'template' && !argv.includes('--help') && !argv.includes('-h')));
 
 async function fast() {
-  const { statSync } = await import('node:fs');
   if (cmd === 'version') {
-    const mod = new URL('../dist/version.js', import.meta.url);
+    let mod;
     try {
-      statSync(mod);
+      mod = await import('../dist/version.js');
     } catch {
       return false;
     }
-    const v = (await import(mod.href)).versionInfo();
+    const v = mod.versionInfo();
     process.stdout.write(`rel ${v.version} (helm-compatible ${v.helmVersion}, kube ${v.kubeVersion}, node ${process.version})\n`);
     return true;
   }
-  // The bundle (scripts/build-fast.mjs) must be newer than the compiled command whose flags it copies.
-  const bundle = new URL('../dist/fast/template.mjs', import.meta.url);
+  // dist/fast/template.cjs (scripts/build-fast.mjs), used only when newer than the command whose flags it copies.
+  let loadBundle;
   try {
-    if (statSync(bundle).mtimeMs < statSync(new URL('../dist/commands/template.js', import.meta.url)).mtimeMs) return false;
+    ({ loadBundle } = await import('../dist/fast/load.js'));
   } catch {
     return false;
   }
-  const code = await (await import(bundle.href)).main(argv.slice(1));
+  const bundle = loadBundle(new URL('../dist/fast/', import.meta.url), new URL('../dist/commands/template.js', import.meta.url));
+  if (!bundle) return false;
+  const code = await bundle.mod.main(argv.slice(1));
   if (code === null) return false;
   process.exitCode = code;
+  bundle.saveCache();
   return true;
 }
 
 if (!(eligible && (await fast()))) {
   if (eligible && process.env.REL_FAST_REQUIRED) {
-    process.stderr.write('rel: the fast path could not run (stale or missing dist/fast/template.mjs: run `node scripts/build-fast.mjs`)\n');
+    process.stderr.write('rel: the fast path could not run (stale or missing dist/fast/template.cjs: run `node scripts/build-fast.mjs`)\n');
     process.exit(70);
   }
   const { execute } = await import('@oclif/core');

@@ -1,77 +1,96 @@
 #!/usr/bin/env node
-// Builds dist/fast/template.mjs: `rel template` without oclif, as one minified ESM file.
+// Builds the fast path of `rel template` (bin/run.js runs it instead of oclif):
 //
-//   npx tsc -p tsconfig.build.json && node scripts/build-fast.mjs
+//   npx tsc -p tsconfig.build.json && node scripts/build-fast.mjs [--quiet]
 //
-// 1. Reads the flag table of the compiled oclif command (dist/commands/template.js, which needs
-//    the tsc build) and checks that the fast parser mirrors every feature it uses.
-// 2. Bundles src/fast/template.ts, as compiled by tsc (dist/fast/template.js, so that both paths run
-//    the very same compiled code), with everything it imports, statically or with import(),
-//    embedding the table. `createRequire(import.meta.url)('pkg')` calls (lazy loads in the
-//    engine) are rewritten to plain require() so that the packages are bundled too.
-// bin/run.js uses the bundle only when it is newer than dist/commands/template.js.
+// 1. Reads the flag table of the compiled oclif command (dist/commands/template.js) with
+//    src/fast/spec.ts and checks that the fast parser mirrors every feature it uses (if not,
+//    the bundle is still built but declines to run, and rel uses oclif).
+// 2. Bundles src/fast/template.ts as compiled by tsc (dist/fast/template.js, so that both paths
+//    run the very same compiled code) with everything it imports, statically or with import(),
+//    into one minified CommonJS-style file, dist/fast/template.cjs, with the flag table embedded.
+//    `createRequire(import.meta.url)('pkg')` (lazy loads in the engine) become plain require()
+//    so that those packages are bundled too; import() becomes require() (esbuild), so the file
+//    runs in a vm.Script (src/fast/load.ts).
+// 3. Trains V8's code cache (dist/fast/template.cache) by rendering sample charts from
+//    test/fixtures with the bundle, when they are there (else the first `rel template` writes it).
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist/fast');
-const outFile = join(outDir, 'template.mjs');
+const outFile = join(outDir, 'template.cjs');
 const quiet = process.argv.includes('--quiet');
 const log = (s) => quiet || console.log(s);
 
 const command = join(root, 'dist/commands/template.js');
 const entry = join(root, 'dist/fast/template.js');
-for (const f of [command, entry]) {
-  try {
-    statSync(f);
-  } catch {
+for (const f of [command, entry, join(outDir, 'spec.js'), join(outDir, 'load.js'), join(outDir, 'train.js')]) {
+  if (!existsSync(f)) {
     console.error(`build-fast: ${f} is missing: run \`npx tsc -p tsconfig.build.json\` first.`);
     process.exit(1);
   }
 }
-const { specFromCommand } = await import(pathToFileURL(join(root, 'dist/fast/spec.js')).href);
+const { specFromCommand } = await import(pathToFileURL(join(outDir, 'spec.js')).href);
 const Template = (await import(pathToFileURL(command).href)).default;
 const spec = await specFromCommand('template', Template);
 if (spec.unsupported.length > 0) {
-  // Not an error: the bundle is still built, and refuses to run, so bin/run.js uses oclif.
   console.warn(`build-fast: the fast path cannot mirror \`rel template\` (${spec.unsupported.join('; ')}); rel will use oclif.`);
 }
 
-/** Rewrites createRequire(import.meta.url)('x') and `const req = createRequire(import.meta.url)` users to require('x'). */
 const lazyRequirePlugin = {
   name: 'lazy-require',
   setup(b) {
     b.onLoad({ filter: /[\\/]dist[\\/].*\.js$/ }, (args) => {
-      let text = readFileSync(args.path, 'utf8');
-      if (text.includes('createRequire(import.meta.url)(')) {
-        text = text.replace(/createRequire\(import\.meta\.url\)\((['"])([^'"]+)\1\)/g, 'require($1$2$1)');
-      }
+      const text = readFileSync(args.path, 'utf8').replace(/createRequire\(import\.meta\.url\)\((['"])([^'"]+)\1\)/g, 'require($1$2$1)');
       return { contents: text, loader: 'js' };
     });
   },
 };
 
-rmSync(outFile, { force: true });
-mkdirSync(outDir, { recursive: true });
+for (const f of readdirSync(outDir)) if (/^template\.(mjs|cjs|[0-9a-f]+\.cache|cache)$/.test(f)) rmSync(join(outDir, f), { force: true });
+
 const result = await build({
   entryPoints: [entry],
   outfile: outFile,
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   minify: true,
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
-  define: { __REL_TEMPLATE_SPEC__: JSON.stringify(spec) },
-  // A real require() for the node builtins that bundled CommonJS code asks for.
-  banner: { js: "import{createRequire as __relCR}from'node:module';const require=__relCR(import.meta.url);" },
+  define: { __REL_TEMPLATE_SPEC__: JSON.stringify(spec), 'import.meta.url': '__relUrl' },
+  supported: { 'dynamic-import': false },
   plugins: [lazyRequirePlugin],
 });
-const inputs = Object.keys(result.metafile.inputs);
 writeFileSync(join(outDir, 'template.meta.json'), JSON.stringify(result.metafile));
-const size = statSync(outFile).size;
-log(`build-fast: ${outFile} (${(size / 1024).toFixed(0)} KiB, ${inputs.length} modules, ${spec.flags.length} flags)`);
+const bundled = readFileSync(outFile, 'utf8');
+if (/\bimport\(/.test(bundled) || bundled.includes('import.meta')) {
+  console.error('build-fast: the bundle still has import() or import.meta, which a vm.Script cannot run.');
+  process.exit(1);
+}
+log(`build-fast: ${outFile} (${(bundled.length / 1024).toFixed(0)} KiB, ${Object.keys(result.metafile.inputs).length} modules, ${spec.flags.length} flags)`);
+
+// Code cache: render sample charts in a child process (the same node binary and flags as rel).
+const fixtures = join(root, 'test/fixtures');
+const samples = [
+  ['prod', 'charts/webapp', '-f', 'charts/webapp/values/production.yaml', '-n', 'web'],
+  ['big', 'charts/fleet'],
+].filter((a) => existsSync(join(fixtures, a[1])));
+if (samples.length > 0 && spec.unsupported.length === 0) {
+  // A plain `node script` like `node bin/run.js`, so that the cache key (Node flags) matches.
+  const r = spawnSync(process.execPath, [join(outDir, 'train.js'), JSON.stringify(samples)], {
+    cwd: fixtures,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? '' },
+  });
+  const caches = readdirSync(outDir).filter((f) => /^template\.[0-9a-f]+\.cache$/.test(f));
+  if (r.status === 0 && caches.length > 0) log(`build-fast: ${join(outDir, caches[0])} (${(statSync(join(outDir, caches[0])).size / 1024).toFixed(0)} KiB, trained on ${samples.length} charts)`);
+  else console.warn(`build-fast: no code cache (${r.stderr.trim().split('\n')[0] || `exit ${r.status}`}); rel writes one on first use.`);
+}

@@ -1,5 +1,5 @@
 /**
- * The fast path of `rel template` / `rel version` (bin/run.js → dist/fast/template.mjs, no oclif)
+ * The fast path of `rel template` / `rel version` (bin/run.js → dist/fast/template.cjs, no oclif)
  * against the oclif command (REL_NO_FAST=1): identical stdout, stderr and exit code over charts,
  * flag spellings, oclif's parsing quirks and error cases. Needs the tsc build (dist/); the bundle
  * is rebuilt here when it is missing or older than the compiled command.
@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 const fixtures = join(root, 'test/fixtures');
 const bin = join(root, 'bin/run.js');
-const bundle = join(root, 'dist/fast/template.mjs');
+const bundle = join(root, 'dist/fast/template.cjs');
 const compiled = join(root, 'dist/commands/template.js');
 
 interface Run {
