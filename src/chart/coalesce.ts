@@ -18,15 +18,29 @@ export function setCoalesceWarnings(fn: PrintFn): void {
   printf = fn;
 }
 
-/** Deep copy of maps and slices (copystructure.Copy). Other values are immutable or shared. */
+/**
+ * Deep copy of maps and slices (copystructure.Copy). Other values are immutable or shared.
+ * Iterative, so deeply nested values (helm accepts 10,000 levels) cannot exhaust the stack.
+ */
 export function deepCopy<T extends GoValue>(v: T): T {
-  if (Array.isArray(v)) return v.map((x) => deepCopy(x)) as T;
-  if (isGoMap(v)) {
-    const out = newMap();
-    for (const k of Object.keys(v)) out[k] = deepCopy(v[k]);
-    return out as T;
+  const copyShallow = (x: GoValue): GoValue => (Array.isArray(x) ? x.slice() : isGoMap(x) ? Object.assign(newMap(), x) : x);
+  const root = copyShallow(v);
+  const stack: GoValue[] = [root];
+  while (stack.length > 0) {
+    const cur = stack.pop()!;
+    if (Array.isArray(cur)) {
+      for (let i = 0; i < cur.length; i++) {
+        const c = cur[i];
+        if (Array.isArray(c) || isGoMap(c)) stack.push((cur[i] = copyShallow(c)));
+      }
+    } else if (isGoMap(cur)) {
+      for (const k of Object.keys(cur)) {
+        const c = cur[k];
+        if (Array.isArray(c) || isGoMap(c)) stack.push((cur[k] = copyShallow(c)));
+      }
+    }
   }
-  return v;
+  return root as T;
 }
 
 function istable(v: GoValue): v is GoMap {
