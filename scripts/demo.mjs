@@ -124,7 +124,7 @@ try {
   say('4/4 the release history (stored like Helm stores it: `helm history registration -n registration` shows the same)');
   await rel(['history', 'registration', '-n', 'registration']);
 
-  say(`done in ${elapsed()}. Next: read the README's quick start, or run "rel sandbox start" and try the commands yourself.`);
+  say(`done in ${elapsed()}. Next: read the README's quick start, or start a sandbox of your own with "rel sandbox up --prometheus" and try the commands there.`);
 } catch (e) {
   await cleanup();
   fail(`demo failed: ${e.message}`);
