@@ -146,9 +146,8 @@ function mergeMaps(a: GoMap, b: GoMap): GoMap {
     const cur = out[k];
     if (isGoMap(v) && isGoMap(cur)) {
       out[k] = mergeMaps(cur, v);
-    } else if (Array.isArray(v) && Array.isArray(cur)) {
-      out[k] = [...cur, ...v];
     } else {
+      // Lists are replaced, not appended (checked with helm: `l: [1]` then `--- l: [2]` gives [2]).
       out[k] = v;
     }
   }
