@@ -6,7 +6,7 @@
  * rejected cache only costs speed, and `saveCache` then writes one (atomically, errors ignored).
  * Kept free of imports beyond node builtins: bin/run.js loads it before anything else.
  */
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,6 +24,9 @@ export interface LoadedBundle {
   /** Writes the code cache (functions compiled so far included); by default only when it was missing or rejected. */
   saveCache(force?: boolean): boolean;
 }
+
+/** At most this many code caches (Node versions and flag sets) are kept beside the bundle. */
+const MAX_CACHES = 4;
 
 /** FNV-1a of what V8 checks a code cache against (Node version, architecture, flags). */
 export function cacheKey(): string {
@@ -68,6 +71,10 @@ export function loadBundle(dir: string | URL, newerThan?: string | URL): LoadedB
     saveCache(force = false): boolean {
       if (cacheUsed && !force) return false;
       try {
+        // One file per Node version and flag set: keep a few, not one per odd command line.
+        const dirName = dirname(file);
+        const others = readdirSync(dirName).filter((f) => /^template\.[0-9a-f]{8}\.cache$/.test(f) && `${dirName}/${f}` !== cacheFile);
+        if (!force && others.length >= MAX_CACHES - 1) return false;
         const tmp = `${cacheFile}.${process.pid}.tmp`;
         writeFileSync(tmp, script.createCachedData());
         renameSync(tmp, cacheFile);

@@ -54,6 +54,16 @@ describe('loadBundle', () => {
     expect(loadBundle(dir)!.cacheUsed).toBe(true);
   });
 
+  it('keeps at most four caches', () => {
+    writeFileSync(join(dir, 'template.cjs'), bundleSrc);
+    for (const k of ['00000001', '00000002', '00000003']) writeFileSync(join(dir, `template.${k}.cache`), 'x');
+    const b = loadBundle(dir)!;
+    expect(b.saveCache()).toBe(false);
+    expect(caches()).toHaveLength(3);
+    expect(b.saveCache(true)).toBe(true);
+    expect(caches()).toHaveLength(4);
+  });
+
   it('refuses a bundle older than the compiled command', () => {
     writeFileSync(join(dir, 'template.cjs'), bundleSrc);
     writeFileSync(join(dir, 'command.js'), '');
