@@ -323,10 +323,39 @@ function walkUnknown(v: unknown, type: string, path: string, out: string[], prun
  * `prune` they are also removed, as decoding into the API's types drops them.
  */
 export function unknownFields(r: ResourceType, obj: KubeObject, prune: boolean): string[] {
-  if (r.custom || !models) return [];
   const out: string[] = [];
+  if (r.custom) {
+    // structural schemas prune what they do not declare (unless x-kubernetes-preserve-unknown-fields)
+    if (r.schema) walkSchema(obj, r.schema, '', out, prune, true);
+    return out;
+  }
+  if (!models) return [];
   walkUnknown(obj, rootModel(r), '', out, prune);
   return out;
+}
+
+function walkSchema(v: unknown, schema: Obj | undefined, path: string, out: string[], prune: boolean, root = false): void {
+  if (!schema || v === null || typeof v !== 'object') return;
+  if (Array.isArray(v)) {
+    const items = schema.items as Obj | undefined;
+    if (items) v.forEach((x, i) => walkSchema(x, items, `${path}[${i}]`, out, prune));
+    return;
+  }
+  const props = schema.properties as Record<string, Obj> | undefined;
+  const additional = schema.additionalProperties;
+  const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
+  const embedded = root || schema['x-kubernetes-embedded-resource'] === true;
+  for (const k of Object.keys(v)) {
+    const p = path ? `${path}.${k}` : k;
+    const child = (v as Obj)[k];
+    if (embedded && (k === 'apiVersion' || k === 'kind' || k === 'metadata')) continue;
+    if (props && k in props) walkSchema(child, props[k], p, out, prune);
+    else if (additional && typeof additional === 'object') walkSchema(child, additional as Obj, p, out, prune);
+    else if (!preserve && additional !== true && (props || schema.type === 'object')) {
+      out.push(p);
+      if (prune) delete (v as Obj)[k];
+    }
+  }
 }
 
 // ---- update rules (immutable fields) ----

@@ -87,6 +87,12 @@ describe('Cluster API semantics', () => {
     await expect(c.create(g, 'default', { metadata: { name: 'g' }, spec: { n: 'x' } })).rejects.toMatchObject({ code: 422, message: expect.stringContaining('spec.n') });
     const ok = await c.create(g, 'default', { metadata: { name: 'g' }, spec: { n: 1 } });
     expect(ok.apiVersion).toBe('example.com/v1');
+    // undeclared fields: pruned with a warning, or a 400 under Strict
+    const warnings: string[] = [];
+    const pruned = await c.create(g, 'default', { metadata: { name: 'g2' }, spec: { n: 2, typo: true } }, { warnings });
+    expect(pruned.spec).toEqual({ n: 2 });
+    expect(warnings).toEqual(['unknown field "spec.typo"']);
+    await expect(c.create(g, 'default', { metadata: { name: 'g3' }, spec: { n: 2, typo: true } }, { fieldValidation: 'Strict' })).rejects.toMatchObject({ code: 400, message: expect.stringContaining('strict decoding error: unknown field "spec.typo"') });
   });
 });
 
