@@ -337,7 +337,10 @@ export class ObjectStore {
       this.persistTimer = undefined;
     }
     const objects: { resource: string; object: KubeObject }[] = [];
-    for (const [resource, byNs] of this.data) for (const b of byNs.values()) for (const o of b.values()) objects.push({ resource, object: o });
+    for (const [resource, byNs] of this.data) {
+      if (resource === '/events') continue; // events are not worth keeping across restarts
+      for (const b of byNs.values()) for (const o of b.values()) objects.push({ resource, object: o });
+    }
     const file = path.join(this.persistDir, 'objects.json');
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify({ resourceVersion: this.rv, objects }));

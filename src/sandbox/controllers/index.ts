@@ -18,6 +18,7 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 export const FAIL_ANNOTATION = 'sandbox.rel.dev/fail';
 export const NODE_NAME = 'sandbox-node';
 const MANAGER = 'kube-controller-manager';
+const MAX_EVENTS_PER_NAMESPACE = 5000;
 
 export interface ControllerOptions {
   /** time from pod creation to running/ready (ms) */
@@ -163,6 +164,12 @@ export class Controllers {
   private event(o: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component = 'kube-controller-manager'): void {
     const ns = o.metadata.namespace ?? 'default';
     const t = now();
+    // like the API server's event TTL: keep the newest events of a namespace only
+    if (this.cluster.store.count('/events', ns) >= MAX_EVENTS_PER_NAMESPACE) {
+      let oldest: KubeObject | undefined;
+      for (const e of this.cluster.store.iterate('/events', ns)) if (!oldest || String(e.metadata.creationTimestamp) < String(oldest.metadata.creationTimestamp)) oldest = e;
+      if (oldest) this.cluster.store.remove('/events', ns, oldest.metadata.name!);
+    }
     const name = `${o.metadata.name}.${Date.now().toString(16)}${(this.eventSeq++ & 0xfff).toString(16).padStart(3, '0')}`;
     this.cluster.store.put('/events', {
       apiVersion: 'v1',
