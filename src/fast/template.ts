@@ -94,5 +94,10 @@ export async function templateCommand(argv: string[], spec: CommandSpec, io: Fas
 export async function main(argv: string[]): Promise<number | null> {
   const spec = embeddedSpec;
   if (!spec || spec.unsupported.length > 0) return null;
+  // Like oclif's Command module: a closed stdout (`rel template … | head`) is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e?.code === 'EPIPE') return;
+    throw e;
+  });
   return templateCommand(argv, spec);
 }
