@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the fast path of `rel template` (bin/run.js runs it instead of oclif):
 //
-//   npx tsc -p tsconfig.build.json && node scripts/build-fast.mjs [--quiet]
+//   npx tsc -p tsconfig.build.json && node scripts/build-fast.mjs [--quiet] [--meta]
 //
 // 1. Reads the flag table of the compiled oclif command (dist/commands/template.js) with
 //    src/fast/spec.ts and checks that the fast parser mirrors every feature it uses (if not,
@@ -51,7 +51,7 @@ const lazyRequirePlugin = {
   },
 };
 
-for (const f of readdirSync(outDir)) if (/^template\.(mjs|cjs|[0-9a-f]+\.cache|cache)$/.test(f)) rmSync(join(outDir, f), { force: true });
+for (const f of readdirSync(outDir)) if (/^template\.(mjs|cjs|[0-9a-f]+\.cache|cache|meta\.json)$/.test(f)) rmSync(join(outDir, f), { force: true });
 
 const result = await build({
   entryPoints: [entry],
@@ -68,7 +68,8 @@ const result = await build({
   supported: { 'dynamic-import': false },
   plugins: [lazyRequirePlugin],
 });
-writeFileSync(join(outDir, 'template.meta.json'), JSON.stringify(result.metafile));
+// --meta: what went into the bundle (https://esbuild.github.io/analyze/).
+if (process.argv.includes('--meta')) writeFileSync(join(outDir, 'template.meta.json'), JSON.stringify(result.metafile));
 const bundled = readFileSync(outFile, 'utf8');
 if (/\bimport\(/.test(bundled) || bundled.includes('import.meta')) {
   console.error('build-fast: the bundle still has import() or import.meta, which a vm.Script cannot run.');
