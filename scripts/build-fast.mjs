@@ -71,8 +71,15 @@ const result = await build({
 // --meta: what went into the bundle (https://esbuild.github.io/analyze/).
 if (process.argv.includes('--meta')) writeFileSync(join(outDir, 'template.meta.json'), JSON.stringify(result.metafile));
 const bundled = readFileSync(outFile, 'utf8');
-if (/\bimport\(/.test(bundled) || bundled.includes('import.meta')) {
-  console.error('build-fast: the bundle still has import() or import.meta, which a vm.Script cannot run.');
+// esbuild cannot follow import(variable) / require(variable): it leaves require(variable), which
+// would resolve relative to dist/fast/ at run time. Refuse such a bundle (rel then uses oclif);
+// the fix is a string literal (or an eager import) in the importing module.
+const unfollowed = /.{0,60}\brequire\((?!["'`]).{0,30}/.exec(bundled);
+if (/\bimport\(/.test(bundled) || bundled.includes('import.meta') || unfollowed) {
+  rmSync(outFile, { force: true });
+  console.error(
+    `build-fast: the bundle has ${unfollowed ? `a require() of a computed path (…${unfollowed[0]}…)` : 'import() or import.meta'}, which it cannot run; rel will use oclif.`,
+  );
   process.exit(1);
 }
 log(`build-fast: ${outFile} (${(bundled.length / 1024).toFixed(0)} KiB, ${Object.keys(result.metafile.inputs).length} modules, ${spec.flags.length} flags)`);
