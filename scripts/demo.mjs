@@ -97,7 +97,7 @@ try {
   console.log(`  API server ${sandbox.url}, Prometheus ${prometheus.url}, kubeconfig ${kubeconfig} (context rel-sandbox)`);
 
   // Faster than rel.yaml's production pace (5-minute steps, 1-minute checks) so the demo takes a minute.
-  const fast = ['--step-interval', '5s', '--analysis-interval', '2s', '--failure-limit', '2', '--prometheus-url', prometheus.url];
+  const fast = ['--step-interval', '6s', '--analysis-interval', '3s', '--failure-limit', '2', '--prometheus-url', prometheus.url];
 
   say('1/4 deploy the team-registration system to dev (rel.yaml: release "registration", environment "dev")');
   let code = await rel(['deploy', 'registration', '--env', 'dev', '--timeout', '60s']);

@@ -39,7 +39,7 @@ describe('registration: canary with error-rate and latency checks (rel.yaml, env
   });
 
   it('a version answering 20% errors is rolled back automatically; the stable version keeps serving', async () => {
-    // rel.yaml asks for 5 failed checks a minute apart ("above 5% for 5 minutes"); at 2-second checks, 2 in a row.
+    // rel.yaml asks for 5 failed checks a minute apart ("above 5% for 5 minutes"); at 3-second checks, 2 in a row.
     const err = await s.deploy(['services.app.image.tag=1.2.0', 'services.app.podAnnotations.sandbox\\.rel\\.dev/error-rate=0.2'], { 'failure-limit': 2 }).catch((e: Error) => e);
     if (!(err instanceof RolloutRolledBack)) console.log(s.logs.join('\n'));
     expect(err).toBeInstanceOf(RolloutRolledBack);

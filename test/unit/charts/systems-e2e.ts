@@ -55,7 +55,7 @@ export async function startSystem(name: string): Promise<SystemRun> {
       mark = logs.length;
       return runDeploy(
         { release: name },
-        { env: 'dev', cwd: root, ...cluster(), timeout: '60s', set, 'step-interval': '5s', 'analysis-interval': '2s', 'prometheus-url': c.prometheus!.url, ...extra },
+        { env: 'dev', cwd: root, ...cluster(), timeout: '60s', set, 'step-interval': '6s', 'analysis-interval': '3s', 'prometheus-url': c.prometheus!.url, ...extra },
         log,
       );
     },
