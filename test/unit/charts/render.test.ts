@@ -132,3 +132,14 @@ describe('chart errors are readable', () => {
     expect(r.error?.message).toMatch(/secrets\.app must name an existing Secret/);
   });
 });
+
+describe('hosts', () => {
+  it.each(envs)('no two systems share an Ingress host in %s', async (env) => {
+    const hosts: string[] = [];
+    for (const system of systems) {
+      for (const ing of objects(await helmTemplate(system, env)).filter((o) => o.kind === 'Ingress')) hosts.push(...ing.spec!.rules.map((r: { host: string }) => r.host));
+    }
+    expect(hosts.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(hosts).size).toBe(hosts.length);
+  });
+});
