@@ -29,7 +29,7 @@ describe('chat: canary per service (rel.yaml, env dev)', () => {
     const ws = await s.get('ingress', 'chat-ws');
     expect(ws.spec.rules[0].host).toBe('ws.chat.dev.example.com');
     expect(ws.metadata.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout']).toBe('3600');
-    expect((await s.get('ingress', 'chat-api')).metadata.annotations?.['cert-manager.io/cluster-issuer']).toBeUndefined();
+    expect((await s.get('ingress', 'chat-api-chat')).metadata.annotations?.['cert-manager.io/cluster-issuer']).toBeUndefined();
     await s.servedBy('api.chat.dev.example.com');
     await s.servedBy('ws.chat.dev.example.com');
   });
@@ -39,15 +39,23 @@ describe('chat: canary per service (rel.yaml, env dev)', () => {
     expect(r.strategy).toBe('canary');
     expect(r.release.info.status).toBe('deployed');
     expect(s.steps()).toEqual(['20', '50']);
-    expect(s.logs.some((l) => /canary Ingress chat-api-canary/.test(l)) || s.logs.some((l) => /chat-api/.test(l))).toBe(true);
     expect(image(await s.get('deployment', 'chat-chat'))).toBe('registry.example.com/chat-app/chat-service:1.1.0');
     expect(image(await s.get('deployment', 'chat-user'))).toBe('registry.example.com/chat-app/user-service:1.0.0');
     await s.gone('deployment', 'chat-chat-canary');
-    await s.gone('ingress', 'chat-api-canary');
+    await s.gone('ingress', 'chat-api-chat-canary');
+  });
+
+  it('a configuration change (log level) canaries the three services at once, each through its own Ingress', async () => {
+    const r = await s.deploy(['services.chat.image.tag=1.1.0', 'logLevel=info']);
+    expect(r.release.info.status).toBe('deployed');
+    expect(r.release.version).toBe(3);
+    expect(s.steps()).toEqual(['20', '50']);
+    expect((await s.get('configmap', 'chat')).data.LOG_LEVEL).toBe('info');
+    for (const svc of ['chat', 'user', 'websocket']) await s.gone('deployment', `chat-${svc}-canary`);
   });
 
   it('a websocket-service version answering 20% errors is rolled back automatically', async () => {
-    const err = await s.deploy(['services.websocket.image.tag=1.1.0', 'services.websocket.podAnnotations.sandbox\\.rel\\.dev/error-rate=0.2']).catch((e: Error) => e);
+    const err = await s.deploy(['services.chat.image.tag=1.1.0', 'logLevel=info', 'services.websocket.image.tag=1.1.0', 'services.websocket.podAnnotations.sandbox\\.rel\\.dev/error-rate=0.2']).catch((e: Error) => e);
     if (!(err instanceof RolloutRolledBack)) console.log(s.logs.join('\n'));
     expect(err).toBeInstanceOf(RolloutRolledBack);
     expect((err as Error).message).toMatch(/error-rate/);
@@ -56,13 +64,13 @@ describe('chat: canary per service (rel.yaml, env dev)', () => {
     await s.gone('ingress', 'chat-ws-canary');
     await new Promise((r) => setTimeout(r, 2000));
     expect(await s.stableErrors('ws.chat.dev.example.com', '60s')).toBe(0);
-    expect((await s.history()).map((h) => h.status)).toEqual(['superseded', 'deployed', 'failed']);
+    expect((await s.history()).map((h) => h.status)).toEqual(['superseded', 'superseded', 'deployed', 'failed']);
   });
 
   it('rel rollback by hand puts the first chat-service version back', async () => {
-    const rb = await s.rollback();
+    const rb = await s.rollback(1);
     expect(rb.info.description).toBe('Rollback to 1');
     expect(image(await s.get('deployment', 'chat-chat'))).toBe('registry.example.com/chat-app/chat-service:1.0.0');
-    expect((await s.history()).at(-1)).toMatchObject({ revision: 4, status: 'deployed' });
+    expect((await s.history()).at(-1)).toMatchObject({ revision: 5, status: 'deployed' });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The front-end monitoring platform (plan 004) through the repository's rel.yaml on the sandbox with
- * Prometheus: API and dashboard installed to dev, an API canary promoted, a dashboard canary with 20%
+ * Prometheus: API and dashboard installed to dev, an API canary promoted, a dashboard canary with 40%
  * errors rolled back automatically, then a rollback by hand.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ describe('monitor: canary (rel.yaml, env dev)', () => {
   }, 90_000);
   afterAll(async () => s?.stop());
 
-  it('installs the API (health /health, ready /ready, dev sizes) and the dashboard behind one Ingress', async () => {
+  it('installs the API (health /health, ready /ready, dev sizes) and the dashboard on one host', async () => {
     const r = await s.deploy([]);
     expect(r.release.version).toBe(1);
     const api = (await s.get('deployment', 'monitor-api')).spec.template.spec.containers[0];
@@ -26,9 +26,11 @@ describe('monitor: canary (rel.yaml, env dev)', () => {
     expect(api.resources.limits).toEqual({ cpu: '1', memory: '2Gi' });
     expect(api.envFrom[0].configMapRef.name).toBe('monitor');
     expect(api.env.find((e: { name: string }) => e.name === 'MONGODB_URI').valueFrom.secretKeyRef).toEqual({ name: 'monitor-secrets', key: 'mongodb-uri' });
-    const ing = await s.get('ingress', 'monitor-web');
-    expect(ing.spec.rules[0].host).toBe(HOST);
-    expect(ing.spec.rules[0].http.paths.map((p: { path: string }) => p.path)).toEqual(['/api', '/']);
+    for (const [name, path] of [['monitor-web-api', '/api'], ['monitor-web-dashboard', '/']]) {
+      const ing = await s.get('ingress', name);
+      expect(ing.spec.rules[0].host).toBe(HOST);
+      expect(ing.spec.rules[0].http.paths.map((p: { path: string }) => p.path)).toEqual([path]);
+    }
     expect((await s.get('configmap', 'monitor')).data.LOG_LEVEL).toBe('debug');
     await s.servedBy(HOST);
   });
@@ -41,8 +43,8 @@ describe('monitor: canary (rel.yaml, env dev)', () => {
     await s.gone('deployment', 'monitor-api-canary');
   });
 
-  it('a dashboard answering 20% errors is rolled back automatically', async () => {
-    const err = await s.deploy(['services.dashboard.image.tag=1.1.0', 'services.dashboard.podAnnotations.sandbox\\.rel\\.dev/error-rate=0.2']).catch((e: Error) => e);
+  it('a dashboard answering 40% errors is rolled back automatically (it gets half the requests of its host, a quarter of that at 25%)', async () => {
+    const err = await s.deploy(['services.api.image.tag=1.1.0', 'services.dashboard.image.tag=1.1.0', 'services.dashboard.podAnnotations.sandbox\\.rel\\.dev/error-rate=0.4']).catch((e: Error) => e);
     if (!(err instanceof RolloutRolledBack)) console.log(s.logs.join('\n'));
     expect(err).toBeInstanceOf(RolloutRolledBack);
     expect((err as Error).message).toMatch(/error-rate/);
@@ -55,5 +57,6 @@ describe('monitor: canary (rel.yaml, env dev)', () => {
     const rb = await s.rollback();
     expect(rb.info.description).toBe('Rollback to 1');
     expect(image(await s.get('deployment', 'monitor-api'))).toBe('registry.example.com/monitor/api:1.0.0');
+    expect((await s.history()).at(-1)).toMatchObject({ revision: 4, status: 'deployed' });
   });
 });
