@@ -4,7 +4,6 @@
  * hooks; NOTES.txt of the top chart; CRDs from crds/ folders. The same pieces as `rel template`
  * (src/actions/template.ts), with the cluster's capabilities and lookup.
  */
-import * as childProcess from 'node:child_process';
 import * as nodePath from 'node:path';
 import { UserError } from '../cli/errors.js';
 import type { GoMap, GoValue } from '../engine/types.js';
@@ -75,13 +74,33 @@ export async function renderRelease(input: RenderReleaseInput): Promise<Rendered
   top.Capabilities = caps;
 
   const { Engine } = await import('../engine/render.js');
-  const engine = await Engine.create({ lookup: input.kube ? lookupVia(input.kube) : undefined });
-  await engine.prepareFor(chart);
-  let files: Map<string, string>;
-  try {
-    files = await engine.render(chart, top);
-  } catch (e) {
-    throw new UserError((e as Error).message);
+  // `lookup` reads the cluster. Template functions are synchronous (as in Go) and the cluster is asynchronous, so
+  // rendering runs in passes: lookups not yet fetched return an empty map and are recorded; they are then fetched
+  // and the chart is rendered again, until a pass asks for nothing new (templates may look up what a lookup found).
+  const cache = new Map<string, GoMap>();
+  const misses = new Map<string, [string, string, string, string]>();
+  const lookup = input.kube
+    ? (apiVersion: string, kind: string, namespace: string, name: string): GoMap => {
+        const key = JSON.stringify([apiVersion, kind, namespace, name]);
+        const hit = cache.get(key);
+        if (hit) return structuredClone(hit);
+        misses.set(key, [apiVersion, kind, namespace, name]);
+        return newMap();
+      }
+    : undefined;
+  let files: Map<string, string> = new Map();
+  for (let pass = 0; ; pass++) {
+    const engine = await Engine.create({ lookup });
+    await engine.prepareFor(chart);
+    try {
+      files = await engine.render(chart, top);
+    } catch (e) {
+      if (misses.size === 0) throw new UserError((e as Error).message);
+    }
+    if (misses.size === 0) break;
+    if (pass >= 8) throw new UserError('lookup: the chart kept asking for new objects after 8 rendering passes');
+    for (const [key, args] of misses) cache.set(key, await lookupOnce(input.kube!, ...args));
+    misses.clear();
   }
   const notesKey = `${chart.name()}/templates/NOTES.txt`;
   const notes = files.get(notesKey) ?? '';
@@ -133,22 +152,12 @@ async function clusterCapabilities(kube: Kube): Promise<{ kubeVersion?: string; 
   }
 }
 
-/**
- * `lookup` in templates reads the cluster. Template functions are synchronous (as in Go), so the
- * read runs in a child process and this waits for it; each call is one GET/LIST.
- */
-function lookupVia(kube: Kube): (apiVersion: string, kind: string, namespace: string, name: string) => GoMap {
-  return (apiVersion, kind, namespace, name) => {
-    const { execFileSync } = childProcess;
-    const script = new URL('../kube/lookup-child.js', import.meta.url);
-    const out = execFileSync(process.execPath, [script.pathname], {
-      input: JSON.stringify({ kubeconfig: kube.config.exportConfig(), apiVersion, kind, namespace, name }),
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    kube.requests++;
-    const res = JSON.parse(out) as { ok: boolean; value?: unknown; error?: string };
-    if (!res.ok) throw new Error(`lookup ${kind} ${name}: ${res.error}`);
-    return (res.value ?? newMap()) as GoMap;
-  };
+/** One `lookup`: an object (empty map when missing) or, with an empty name, a list. */
+async function lookupOnce(kube: Kube, apiVersion: string, kind: string, namespace: string, name: string): Promise<GoMap> {
+  if (name === '') {
+    const items = await kube.list(apiVersion, kind, namespace || undefined);
+    return { apiVersion, kind: `${kind}List`, metadata: {}, items } as unknown as GoMap;
+  }
+  const obj = await kube.get(apiVersion, kind, name, namespace || undefined);
+  return (obj ? JSON.parse(JSON.stringify(obj)) : newMap()) as GoMap;
 }

@@ -18,7 +18,7 @@ export default class List extends RelCommand {
     status: Flags.string({
       description: 'Only releases whose newest revision has this status (repeatable). Default: deployed, failed and pending ones.',
       options: [...RELEASE_STATUSES],
-      multiple: true,
+      multiple: true, multipleNonGreedy: true,
     }),
   };
 

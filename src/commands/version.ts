@@ -6,6 +6,7 @@ export default class Version extends Command {
   static override examples = ['<%= config.bin %> version'];
 
   async run(): Promise<void> {
+    await this.parse(Version);
     const v = versionInfo();
     this.log(`rel ${v.version} (helm-compatible ${v.helmVersion}, kube ${v.kubeVersion}, node ${process.version})`);
   }

@@ -310,6 +310,7 @@ export class ProgressiveRollout {
       for (;;) {
         const left = until - Date.now();
         if (left > 0) await sleep(Math.min(left, REQUEST_POLL_MS));
+        if (this.ctx.signal?.aborted) throw new RolloutRolledBack('interrupted (Ctrl-C)', this.measurements, undefined);
         live = await this.store.load(this.state.release);
         if (live?.request || Date.now() >= until) break;
         // The window's close deadline is checked as often as requests, not only once per analysis interval.

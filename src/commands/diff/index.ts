@@ -25,11 +25,11 @@ export default class Diff extends RelCommand {
     ...commonFlags,
     ...clusterFlags,
     ...diffFlags,
-    values: Flags.string({ char: 'f', description: 'Values file (repeatable).', multiple: true }),
-    set: Flags.string({ description: 'Set a value (repeatable).', multiple: true }),
-    'set-string': Flags.string({ description: 'Set a string value (repeatable).', multiple: true }),
-    'set-file': Flags.string({ description: 'Set a value from a file (repeatable).', multiple: true }),
-    'set-json': Flags.string({ description: 'Set a JSON value (repeatable).', multiple: true }),
+    values: Flags.string({ char: 'f', description: 'Values file (repeatable).', multiple: true, multipleNonGreedy: true }),
+    set: Flags.string({ description: 'Set a value (repeatable).', multiple: true, multipleNonGreedy: true }),
+    'set-string': Flags.string({ description: 'Set a string value (repeatable).', multiple: true, multipleNonGreedy: true }),
+    'set-file': Flags.string({ description: 'Set a value from a file (repeatable).', multiple: true, multipleNonGreedy: true }),
+    'set-json': Flags.string({ description: 'Set a JSON value (repeatable).', multiple: true, multipleNonGreedy: true }),
   };
 
   async run(): Promise<void> {
