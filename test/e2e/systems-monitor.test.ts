@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RolloutRolledBack } from '../../src/rollout/progressive.js';
-import { type SystemRun, startSystem } from '../unit/charts/systems-e2e.js';
+import { type SystemRun, startSystem } from './support/systems.js';
 
 const image = (d: { spec: { template: { spec: { containers: { image: string }[] } } } }) => d.spec.template.spec.containers[0]!.image;
 const HOST = 'dev.monitor.example.com';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RolloutRolledBack } from '../../src/rollout/progressive.js';
-import { type SystemRun, startSystem } from '../unit/charts/systems-e2e.js';
+import { type SystemRun, startSystem } from './support/systems.js';
 
 describe('registration: canary with error-rate and latency checks (rel.yaml, env dev)', () => {
   let s: SystemRun;

@@ -9,7 +9,7 @@ import { history } from '../../../src/actions/inspect.js';
 import { rollback } from '../../../src/release/operations.js';
 import { queryProm } from '../../../src/sandbox/traffic/index.js';
 import type { Release } from '../../../src/storage/release.js';
-import { type TestCluster, root, testCluster } from '../../e2e/support/env.js';
+import { type TestCluster, root, testCluster } from './env.js';
 
 /** The namespaces rel.yaml gives the releases. */
 export const NAMESPACES: Record<string, string> = { chat: 'chat-app', mpim: 'mpim', worklog: 'worklog', registration: 'registration', monitor: 'monitor' };
