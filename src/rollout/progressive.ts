@@ -1,4 +1,5 @@
 import { Analysis, type Check, type Measurement, builtinChecks, promDuration } from '../analysis/checks.js';
+import type { MetricSelectors } from '../routers/router.js';
 import { UserError } from '../cli/errors.js';
 import { ExitCode } from '../cli/exit-codes.js';
 import type { Kube, KubeObject } from '../kube/client.js';
@@ -410,8 +411,30 @@ export class ProgressiveRollout {
     await this.startCanaries(100);
     this.state.phase = 'progressing';
     await this.store.save(this.state);
+    // Before the switch the preview pods are reached through the preview Service only; after it, through the
+    // stable Service (and the old pods get no traffic, so latency is compared with the stable p99 measured now).
+    const ns = this.ctx.namespace;
+    const appSelectors = (canary: string, stable: string): MetricSelectors => ({ requests: 'http_requests_total', duration: 'http_request_duration_seconds', canary, stable });
+    const checks = builtinChecks({ maxErrorRate: this.opts.maxErrorRate, maxLatencyRatio: this.opts.maxLatencyRatio, intervalMs: this.opts.analysisIntervalMs, failureLimit: this.opts.failureLimit });
+    const vars = (p: Plan, selectors: MetricSelectors) => ({
+      release: this.state.release,
+      namespace: ns,
+      canary: p.canaryService?.metadata?.name ?? p.canary.metadata!.name!,
+      stable: p.service?.metadata?.name ?? p.stable.metadata!.name!,
+      interval: promDuration(this.opts.analysisIntervalMs),
+      selectors,
+    });
+    const provider = this.opts.provider ?? noProvider;
+    this.analyses = this.plans.map(
+      (p) => new Analysis(provider, [...checks, ...(this.opts.extraChecks ?? [])], vars(p, appSelectors(`namespace="${ns}",service="${p.canaryService?.metadata?.name}"`, `namespace="${ns}",service="${p.service?.metadata?.name}"`))),
+    );
     this.log('  pre-promotion analysis on the preview');
     await this.analyse(this.opts.stepIntervalMs);
+    const baselines: (number | undefined)[] = [];
+    for (const p of this.plans) {
+      const q = `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="${ns}",service="${p.service?.metadata?.name}"}[${promDuration(Math.max(this.opts.analysisIntervalMs, this.opts.stepIntervalMs))}])))`;
+      baselines.push(this.opts.provider ? await this.opts.provider.query(q).catch(() => undefined) : undefined);
+    }
     if (this.opts.manualGate) {
       this.state.phase = 'paused';
       this.state.pausedReason = 'manual gate before the switch';
@@ -422,6 +445,16 @@ export class ProgressiveRollout {
     for (const p of this.plans) if (p.service && p.canaryService) await this.setSelector(p.service, p.canaryService.spec!.selector!);
     this.state.weight = 100;
     await this.store.save(this.state);
+    this.analyses = this.plans.map((p, i) => {
+      const sel = appSelectors(`namespace="${ns}",service="${p.service?.metadata?.name}"`, `namespace="${ns}",service="${p.service?.metadata?.name}"`);
+      const post: Check[] = [checks[0]!];
+      const base = baselines[i];
+      if (base !== undefined && base > 0) {
+        // Latency after the switch against the stable version's p99 before it.
+        post.push({ ...checks[1]!, query: 'histogram_quantile(0.99, sum by (le) (rate({{selectors.duration}}_bucket{ {{selectors.canary}} }[{{interval}}])))', threshold: this.opts.maxLatencyRatio * base });
+      }
+      return new Analysis(provider, [...post, ...(this.opts.extraChecks ?? [])], vars(p, sel));
+    });
     this.log(`  post-promotion analysis; the old version stays up ${Math.round((this.opts.scaleDownDelayMs ?? 30_000) / 1000)}s for an instant rollback`);
     await this.analyse(Math.max(this.opts.stepIntervalMs, this.opts.scaleDownDelayMs ?? 30_000));
     // Settle: the chart's own Deployment takes the new version, the Service goes back to it, preview removed.

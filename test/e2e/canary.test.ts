@@ -145,6 +145,25 @@ describe('canary releases on the sandbox with a real Prometheus', () => {
     expect(await store.load(ns)).toBeUndefined();
   });
 
+  it('blue-green: a healthy version is promoted; a faulty preview is rolled back before the switch', async () => {
+    const ns = 'bg2';
+    await runDeploy({ release: ns, chart }, { ...base(ns, 'bg2.test'), wait: true }, log);
+    const bgFlags = { 'blue-green': true, 'step-interval': '8s', 'analysis-interval': '3s', 'scale-down-delay': '8s', 'prometheus-url': c.prometheus!.url };
+    const ok = await runDeploy({ release: ns, chart }, { ...base(ns, 'bg2.test'), set: ['ingress.host=bg2.test', 'image.tag=2.0'], ...bgFlags }, log);
+    expect(ok.release.info.status).toBe('deployed');
+    const dep = JSON.parse(await c.kubectl('get', 'deployment', `${ns}-web`, '-n', ns, '-o', 'json'));
+    expect(dep.spec.template.spec.containers[0].image).toBe('example/web:2.0');
+    const svc = JSON.parse(await c.kubectl('get', 'service', `${ns}-web`, '-n', ns, '-o', 'json'));
+    expect(svc.spec.selector['rel.dev/track']).toBeUndefined();
+    const bad = await runDeploy({ release: ns, chart }, { ...base(ns, 'bg2.test'), set: ['ingress.host=bg2.test', 'image.tag=3.0', 'errorRate=0.3'], ...bgFlags }, log).catch((e: Error) => e);
+    expect(bad).toBeInstanceOf(RolloutRolledBack);
+    expect((bad as Error).message).toMatch(/check error-rate failed/);
+    const after = JSON.parse(await c.kubectl('get', 'service', `${ns}-web`, '-n', ns, '-o', 'json'));
+    expect(after.spec.selector['rel.dev/track']).toBeUndefined();
+    const dep2 = JSON.parse(await c.kubectl('get', 'deployment', `${ns}-web`, '-n', ns, '-o', 'json'));
+    expect(dep2.spec.template.spec.containers[0].image).toBe('example/web:2.0');
+  });
+
   it('blue-green: preview, switch, then rollback within the scale-down delay in under 2 seconds', async () => {
     const ns = 'bg';
     await runDeploy({ release: ns, chart }, { ...base(ns, 'bg.test'), wait: true }, log);
