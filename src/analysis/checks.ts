@@ -105,13 +105,21 @@ export class Analysis {
     private readonly provider: MetricProvider,
     readonly checks: Check[],
     private readonly vars: QueryVars,
+    /** How often measure() is called; checks with a longer interval of their own are measured less often. */
+    private readonly baseIntervalMs = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Runs every check once. Returns the measurements and, when a limit is reached, the reason to roll back. */
+  private lastRun = new Map<string, number>();
+
   async measure(at: Date): Promise<{ measurements: Measurement[]; failure?: string }> {
     const out: Measurement[] = [];
     let failure: string | undefined;
     for (const c of this.checks) {
+      // A check with its own (longer) interval runs only when that much time has passed since its last run.
+      const last = this.lastRun.get(c.name);
+      if (c.intervalMs > this.baseIntervalMs && last !== undefined && at.getTime() - last < c.intervalMs - 250) continue;
+      this.lastRun.set(c.name, at.getTime());
       const m = await this.measureOne(c, at);
       out.push(m);
       this.measurements.push(m);

@@ -147,7 +147,7 @@ export class ProgressiveRollout {
           stable: p.service?.metadata?.name ?? p.stable.metadata!.name!,
           interval: promDuration(this.opts.analysisIntervalMs),
           selectors: p.router.selectors(),
-        }),
+        }, this.opts.analysisIntervalMs),
     );
     if (!this.opts.provider) this.log('  no Prometheus configured (--prometheus-url or analysis.prometheus.url): steps are checked for readiness only');
     try {
@@ -426,7 +426,7 @@ export class ProgressiveRollout {
     });
     const provider = this.opts.provider ?? noProvider;
     this.analyses = this.plans.map(
-      (p) => new Analysis(provider, [...checks, ...(this.opts.extraChecks ?? [])], vars(p, appSelectors(`namespace="${ns}",service="${p.canaryService?.metadata?.name}"`, `namespace="${ns}",service="${p.service?.metadata?.name}"`))),
+      (p) => new Analysis(provider, [...checks, ...(this.opts.extraChecks ?? [])], vars(p, appSelectors(`namespace="${ns}",service="${p.canaryService?.metadata?.name}"`, `namespace="${ns}",service="${p.service?.metadata?.name}"`)), this.opts.analysisIntervalMs),
     );
     this.log('  pre-promotion analysis on the preview');
     await this.analyse(this.opts.stepIntervalMs);
@@ -453,7 +453,7 @@ export class ProgressiveRollout {
         // Latency after the switch against the stable version's p99 before it.
         post.push({ ...checks[1]!, query: 'histogram_quantile(0.99, sum by (le) (rate({{selectors.duration}}_bucket{ {{selectors.canary}} }[{{interval}}])))', threshold: this.opts.maxLatencyRatio * base });
       }
-      return new Analysis(provider, [...post, ...(this.opts.extraChecks ?? [])], vars(p, sel));
+      return new Analysis(provider, [...post, ...(this.opts.extraChecks ?? [])], vars(p, sel), this.opts.analysisIntervalMs);
     });
     this.log(`  post-promotion analysis; the old version stays up ${Math.round((this.opts.scaleDownDelayMs ?? 30_000) / 1000)}s for an instant rollback`);
     await this.analyse(Math.max(this.opts.stepIntervalMs, this.opts.scaleDownDelayMs ?? 30_000));

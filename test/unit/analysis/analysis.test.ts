@@ -74,6 +74,21 @@ describe('Analysis', () => {
   });
 });
 
+describe('per-check interval', () => {
+  it('a check with a longer interval runs only when it is due', async () => {
+    const p = new ScriptedProvider(() => 0);
+    const [er] = builtinChecks({ maxErrorRate: 0.05, maxLatencyRatio: 3, intervalMs: 10_000, failureLimit: 2 });
+    const slow = { ...er!, name: 'slow', intervalMs: 60_000 };
+    const a = new Analysis(p, [er!, slow], vars, 10_000);
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    const names = async (ms: number) => (await a.measure(new Date(t0 + ms))).measurements.map((m) => m.check);
+    expect(await names(0)).toEqual(['error-rate', 'slow']);
+    expect(await names(10_000)).toEqual(['error-rate']);
+    expect(await names(20_000)).toEqual(['error-rate']);
+    expect(await names(60_000)).toEqual(['error-rate', 'slow']);
+  });
+});
+
 describe('PrometheusProvider', () => {
   let url = '';
   const server = createServer((req, res) => {
