@@ -45,6 +45,7 @@ export interface DeployFlags extends ClusterFlags {
   'canary-cookie'?: string;
   'manual-gate'?: boolean;
   'scale-down-delay'?: string;
+  'preview-host'?: string;
   router?: string;
   resume?: boolean;
   force?: boolean;
@@ -221,6 +222,7 @@ export async function runDeploy(
       cookie: flags['canary-cookie'] ?? s.strategy?.cookie,
       manualGate: flags['manual-gate'] ?? s.strategy?.manualGate,
       timeoutMs,
+      previewHost: flags['preview-host'] ?? s.strategy?.previewHost,
       scaleDownDelayMs: parseDuration(flags['scale-down-delay'] ?? s.strategy?.scaleDownDelay ?? '30s', '--scale-down-delay'),
       windowCheck,
     });

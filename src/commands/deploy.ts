@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { RelCommand, clusterFlags, commonFlags } from '../cli/base.js';
 import { runDeploy } from '../actions/deploy.js';
+import { withProgress } from '../cli/progress.js';
 import { RolloutRolledBack } from '../rollout/progressive.js';
 
 export default class Deploy extends RelCommand {
@@ -57,6 +58,7 @@ itself when a check fails (exit code 3). Outside a maintenance window it refuses
     'canary-cookie': Flags.string({ description: 'Route requests with this cookie set to "always" to the canary.' }),
     router: Flags.string({ description: 'Traffic router: nginx, gateway or replicas (default: detected from the chart).', options: ['nginx', 'gateway', 'replicas'] }),
     'manual-gate': Flags.boolean({ description: 'Pause before promotion until `rel promote`.' }),
+    'preview-host': Flags.string({ description: 'Blue-green: an Ingress host that reaches the new version before the switch.' }),
     'scale-down-delay': Flags.string({ description: 'Blue-green: keep the old version up this long after the switch (default 30s).' }),
     resume: Flags.boolean({ description: 'Continue a rollout whose rel process died.' }),
     force: Flags.boolean({ description: 'Deploy outside the maintenance window (needs --reason, recorded in history).' }),
@@ -74,15 +76,17 @@ itself when a check fails (exit code 3). Outside a maintenance window it refuses
     };
     process.once('SIGINT', onSigint);
     try {
-      const r = await runDeploy(
-        args,
-        {
-          ...flags,
-          'max-error-rate': flags['max-error-rate'] === undefined ? undefined : Number(flags['max-error-rate']),
-          'max-latency-ratio': flags['max-latency-ratio'] === undefined ? undefined : Number(flags['max-latency-ratio']),
-        } as never,
-        (line) => process.stderr.write(`${line}\n`),
-        ac.signal,
+      const r = await withProgress(`rel deploy ${args.release ?? flags.env ?? ''}`.trim(), (log) =>
+        runDeploy(
+          args,
+          {
+            ...flags,
+            'max-error-rate': flags['max-error-rate'] === undefined ? undefined : Number(flags['max-error-rate']),
+            'max-latency-ratio': flags['max-latency-ratio'] === undefined ? undefined : Number(flags['max-latency-ratio']),
+          } as never,
+          log,
+          ac.signal,
+        ),
       );
       const rel = r.release;
       this.log(`release "${rel.name}" ${rel.info.status}: revision ${rel.version} in namespace ${rel.namespace} (${rel.info.description})`);

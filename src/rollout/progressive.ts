@@ -38,6 +38,8 @@ export interface ProgressiveOptions {
   manualGate?: boolean;
   /** Readiness timeout for each step. */
   timeoutMs: number;
+  /** Blue-green: host of a preview Ingress routing to the new version before the switch. */
+  previewHost?: string;
   /** Blue-green: how long the old version stays up after the switch (instant rollback). */
   scaleDownDelayMs?: number;
   /** Called with the time (ms) left before the maintenance window closes, each tick; return 'rollback' | 'pause' | 'finish' | undefined. */
@@ -84,6 +86,8 @@ export class ProgressiveRollout {
   private plans: Plan[] = [];
   private state!: RolloutState;
   private analyses: Analysis[] = [];
+  private rendered: KubeObject[] = [];
+  private previewIngresses: KubeObject[] = [];
   readonly measurements: Measurement[] = [];
 
   constructor(
@@ -108,6 +112,7 @@ export class ProgressiveRollout {
       await applyAll(this.ctx, objects);
       return;
     }
+    this.rendered = objects;
     const prevObjects = parseManifest(previous.manifest ?? '').map((d) => withOwnership(d.object, rls.name, this.ctx.namespace));
     this.plans = await this.plan(objects, prevObjects);
     if (this.plans.length === 0) {
@@ -377,7 +382,32 @@ export class ProgressiveRollout {
     await this.kube.replace(live);
   }
 
+  /** An Ingress `<ingress>-preview` on the preview host, routing the chart's paths to the preview Service. */
+  private async createPreviewIngresses(host: string): Promise<void> {
+    type Ing = KubeObject & { spec?: { ingressClassName?: string; rules?: { host?: string; http?: { paths?: { backend?: { service?: { name?: string } } }[] } }[] } };
+    for (const p of this.plans) {
+      if (!p.service || !p.canaryService) continue;
+      const svc = p.service.metadata!.name!;
+      const ing = this.rendered.find((o) => o.kind === 'Ingress' && ((o as Ing).spec?.rules ?? []).some((r) => (r.http?.paths ?? []).some((x) => x.backend?.service?.name === svc))) as Ing | undefined;
+      if (!ing) continue;
+      const paths = (ing.spec?.rules ?? [])
+        .flatMap((r) => r.http?.paths ?? [])
+        .filter((x) => x.backend?.service?.name === svc)
+        .map((x) => ({ ...x, backend: { ...x.backend, service: { ...x.backend!.service, name: p.canaryService!.metadata!.name } } }));
+      const preview: KubeObject = {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: suffixed(ing.metadata!.name!, '-preview'), namespace: this.ctx.namespace, labels: { [CANARY_OF_LABEL]: ing.metadata!.name! } },
+        spec: { ...(ing.spec?.ingressClassName ? { ingressClassName: ing.spec.ingressClassName } : {}), rules: [{ host, http: { paths } }] },
+      };
+      this.log(`  preview Ingress ${preview.metadata!.name} for host ${host}`);
+      await this.kube.apply(preview);
+      this.previewIngresses.push(preview);
+    }
+  }
+
   private async cleanup(): Promise<void> {
+    for (const i of this.previewIngresses) await this.kube.delete(i);
     for (const p of this.plans) {
       await p.router.reset();
       await this.kube.delete(p.canary);
@@ -396,6 +426,7 @@ export class ProgressiveRollout {
       await this.kube.delete(p.canary);
       if (p.canaryService) await this.kube.delete(p.canaryService);
     }
+    for (const i of this.previewIngresses) await this.kube.delete(i);
     const ns = this.ctx.namespace;
     const prevKeys = new Set(prevObjects.map((o) => objectKey(o, ns)));
     await applyAll(this.ctx, prevObjects);
@@ -409,6 +440,7 @@ export class ProgressiveRollout {
   private async blueGreen(): Promise<void> {
     this.log('  starting the new version beside the old one (preview)');
     await this.startCanaries(100);
+    if (this.opts.previewHost) await this.createPreviewIngresses(this.opts.previewHost);
     this.state.phase = 'progressing';
     await this.store.save(this.state);
     // Before the switch the preview pods are reached through the preview Service only; after it, through the

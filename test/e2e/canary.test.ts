@@ -149,8 +149,10 @@ describe('canary releases on the sandbox with a real Prometheus', () => {
     const ns = 'bg2';
     await runDeploy({ release: ns, chart }, { ...base(ns, 'bg2.test'), wait: true }, log);
     const bgFlags = { 'blue-green': true, 'step-interval': '8s', 'analysis-interval': '3s', 'scale-down-delay': '8s', 'prometheus-url': c.prometheus!.url };
-    const ok = await runDeploy({ release: ns, chart }, { ...base(ns, 'bg2.test'), set: ['ingress.host=bg2.test', 'image.tag=2.0'], ...bgFlags }, log);
+    const ok = await runDeploy({ release: ns, chart }, { ...base(ns, 'bg2.test'), set: ['ingress.host=bg2.test', 'image.tag=2.0'], ...bgFlags, 'preview-host': 'preview.bg2.test' }, log);
     expect(ok.release.info.status).toBe('deployed');
+    expect(logs.some((l) => l.includes('preview Ingress bg2-web-preview for host preview.bg2.test'))).toBe(true);
+    await expect(c.kubectl('get', 'ingress', `${ns}-web-preview`, '-n', ns)).rejects.toThrow(/NotFound|not found/);
     const dep = JSON.parse(await c.kubectl('get', 'deployment', `${ns}-web`, '-n', ns, '-o', 'json'));
     expect(dep.spec.template.spec.containers[0].image).toBe('example/web:2.0');
     const svc = JSON.parse(await c.kubectl('get', 'service', `${ns}-web`, '-n', ns, '-o', 'json'));
