@@ -21,7 +21,7 @@ export async function withProgress<T>(title: string, work: (log: Log) => Promise
           result = await work((line) => {
             const text = line.trim();
             // Step lines become the task title; details (waiting, analysis) the output line under it.
-            if (/^(waiting|analysis|apply|delete|hook)/.test(text)) task.output = text;
+            if (/^(waiting|analysis|apply|delete|hook|all \d+ resources|running \d+)/.test(text)) task.output = text;
             else task.title = `${title}: ${text}`;
           });
         },
