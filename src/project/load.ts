@@ -5,6 +5,7 @@ import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node }
 import { UserError } from '../cli/errors.js';
 import { ExitCode } from '../cli/exit-codes.js';
 import { projectSchema } from './schema.js';
+import { closest } from '../cli/suggest.js';
 import type { Project } from './types.js';
 
 export const PROJECT_FILE = 'rel.yaml';
@@ -105,30 +106,4 @@ function allowedKeys(err: ErrorObject): string[] {
   return props ? Object.keys(props) : [];
 }
 
-/** The closest candidate within edit distance 2 (or a prefix/case match), for "did you mean". */
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = c.toLowerCase() === word.toLowerCase() ? 0 : levenshtein(word, c);
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
-}
+export { closest } from '../cli/suggest.js';

@@ -19,6 +19,7 @@
  *       canaryAtClose: rollback          # rollback (default) | pause | finish
  *       closeMargin: 10m                 # how long before the window closes the canary must be done
  */
+import { closest } from '../cli/suggest.js';
 import { Cron } from 'croner';
 import { DateTime } from 'luxon';
 import { DurationError, parseDuration } from './duration.js';
@@ -147,31 +148,9 @@ export class WindowSpecError extends Error {
   }
 }
 
-function levenshtein(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
-}
-
 export function didYouMean(word: string, known: readonly string[]): string {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const k of known) {
-    const d = levenshtein(word.toLowerCase(), k.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best}"?)` : '';
+  const best = closest(word, known);
+  return best !== undefined ? ` (did you mean "${best}"?)` : '';
 }
 
 const CRON_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@hourly'];
