@@ -7,6 +7,7 @@ import { DurationError, humanDuration, parseDuration } from './duration.js';
 import type { Evaluation, Occurrence, Period } from './engine.js';
 import type { CompiledSpec } from './spec.js';
 import { getZone, fromWall } from './zone.js';
+import { WindowConfigError, loadWindows } from './config.js';
 
 export const windowFlags = {
   env: Flags.string({ char: 'e', description: 'environment in rel.yaml whose windows apply (default: only defaults.windows and the release)' }),
@@ -164,6 +165,36 @@ export function localizeTimes(text: string, tz: string): string {
 }
 
 /** A hint for people who forgot --env while environments define their own windows (undefined when none). */
+/**
+ * What every `rel window` command starts with: the display zone, the time to look at and the layered windows of
+ * rel.yaml. Bad --tz/--at is a usage error (exit 2), a bad file exits with the loader's code; a missing --env
+ * where environments define their own windows is a warning.
+ */
+export function resolveWindowInput(
+  cmd: { error(message: string, options: { exit: number }): never; warn(message: string): unknown },
+  flags: WindowFlagValues,
+): { tz: string; at: Date; loaded: ReturnType<typeof loadWindows> } {
+  let tz: string;
+  let at: Date;
+  try {
+    tz = checkTz(flags.tz);
+    at = parseAt(flags.at, tz);
+  } catch (e) {
+    if (e instanceof CliInputError) cmd.error(e.message, { exit: EXIT_USAGE });
+    throw e;
+  }
+  let loaded: ReturnType<typeof loadWindows>;
+  try {
+    loaded = loadWindows({ file: flags.file, env: flags.env, release: flags.release });
+  } catch (e) {
+    if (e instanceof WindowConfigError) cmd.error(e.message, { exit: e.exitCode });
+    throw e;
+  }
+  const hint = envHint(flags.env, loaded.envsWithWindows);
+  if (hint) cmd.warn(hint);
+  return { tz, at, loaded };
+}
+
 export function envHint(env: string | undefined, envsWithWindows: string[]): string | undefined {
   if (env !== undefined || envsWithWindows.length === 0) return undefined;
   return `without --env only defaults.windows (and the release's own windows) apply; ${envsWithWindows.join(', ')} ${envsWithWindows.length === 1 ? 'defines' : 'define'} more: pass --env ${envsWithWindows[0]}`;

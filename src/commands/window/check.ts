@@ -1,6 +1,5 @@
 import { Command, Flags } from '@oclif/core';
-import { CliInputError, EXIT_USAGE, checkTz, envHint, evaluationJson, explainBlocked, fmtTime, localizeTimes, parseAt, render, windowFlags } from '../../windows/cli.js';
-import { WindowConfigError, loadWindows } from '../../windows/config.js';
+import { evaluationJson, explainBlocked, fmtTime, localizeTimes, render, resolveWindowInput, windowFlags } from '../../windows/cli.js';
 import { EXIT_OUTSIDE_WINDOW, type Operation, checkOperation } from '../../windows/wait.js';
 
 export default class WindowCheck extends Command {
@@ -22,24 +21,7 @@ Rollbacks are allowed outside windows unless policy.rollback is "window".`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(WindowCheck);
-    let tz: string;
-    let at: Date;
-    try {
-      tz = checkTz(flags.tz);
-      at = parseAt(flags.at, tz);
-    } catch (e) {
-      if (e instanceof CliInputError) this.error(e.message, { exit: EXIT_USAGE });
-      throw e;
-    }
-    let loaded;
-    try {
-      loaded = loadWindows({ file: flags.file, env: flags.env, release: flags.release });
-    } catch (e) {
-      if (e instanceof WindowConfigError) this.error(e.message, { exit: e.exitCode });
-      throw e;
-    }
-    const hint = envHint(flags.env, loaded.envsWithWindows);
-    if (hint) this.warn(hint);
+    const { tz, at, loaded } = resolveWindowInput(this, flags);
     const ev = checkOperation(loaded.spec, flags.op as Operation, at);
     if (flags.output !== 'table') {
       this.log(render(flags.output, { ...evaluationJson(ev), operation: flags.op, env: flags.env ?? null, exitCode: ev.allowed ? 0 : EXIT_OUTSIDE_WINDOW }));

@@ -1,20 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { formatDuration } from '../../windows/duration.js';
-import {
-  CliInputError,
-  EXIT_USAGE,
-  checkTz,
-  envHint,
-  fmtRange,
-  fmtTime,
-  occurrenceJson,
-  parseAt,
-  periodJson,
-  render,
-  specJson,
-  windowFlags,
-} from '../../windows/cli.js';
-import { WindowConfigError, loadWindows } from '../../windows/config.js';
+import { fmtRange, fmtTime, occurrenceJson, periodJson, render, resolveWindowInput, specJson, windowFlags } from '../../windows/cli.js';
 import { allowedPeriods, windowsBetween } from '../../windows/engine.js';
 
 export default class WindowList extends Command {
@@ -33,24 +19,7 @@ export default class WindowList extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(WindowList);
-    let tz: string;
-    let at: Date;
-    try {
-      tz = checkTz(flags.tz);
-      at = parseAt(flags.at, tz);
-    } catch (e) {
-      if (e instanceof CliInputError) this.error(e.message, { exit: EXIT_USAGE });
-      throw e;
-    }
-    let loaded;
-    try {
-      loaded = loadWindows({ file: flags.file, env: flags.env, release: flags.release });
-    } catch (e) {
-      if (e instanceof WindowConfigError) this.error(e.message, { exit: e.exitCode });
-      throw e;
-    }
-    const hint = envHint(flags.env, loaded.envsWithWindows);
-    if (hint) this.warn(hint);
+    const { tz, at, loaded } = resolveWindowInput(this, flags);
     const spec = loaded.spec;
     const to = new Date(at.getTime() + flags.days * 86_400_000);
     const occurrences = windowsBetween(spec, at, to);

@@ -1,6 +1,5 @@
 import { Command, Flags } from '@oclif/core';
-import { CliInputError, EXIT_USAGE, checkTz, envHint, explainBlocked, fmtRange, fmtTime, parseAt, periodJson, relative, render, windowFlags } from '../../windows/cli.js';
-import { WindowConfigError, loadWindows } from '../../windows/config.js';
+import { explainBlocked, fmtRange, fmtTime, periodJson, relative, render, resolveWindowInput, windowFlags } from '../../windows/cli.js';
 import { type Period, evaluate, nextOpening } from '../../windows/engine.js';
 
 export default class WindowNext extends Command {
@@ -19,24 +18,7 @@ export default class WindowNext extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(WindowNext);
-    let tz: string;
-    let at: Date;
-    try {
-      tz = checkTz(flags.tz);
-      at = parseAt(flags.at, tz);
-    } catch (e) {
-      if (e instanceof CliInputError) this.error(e.message, { exit: EXIT_USAGE });
-      throw e;
-    }
-    let loaded;
-    try {
-      loaded = loadWindows({ file: flags.file, env: flags.env, release: flags.release });
-    } catch (e) {
-      if (e instanceof WindowConfigError) this.error(e.message, { exit: e.exitCode });
-      throw e;
-    }
-    const hint = envHint(flags.env, loaded.envsWithWindows);
-    if (hint) this.warn(hint);
+    const { tz, at, loaded } = resolveWindowInput(this, flags);
     const spec = loaded.spec;
     const ev = evaluate(spec, at);
     const upcoming: Period[] = [];
