@@ -359,7 +359,8 @@ function assignable(v: GoValue, t: GoParamType): boolean {
   return false;
 }
 
-function paramName(t: GoParamType): string {
+/** Go type name of a declared parameter type. */
+export function paramTypeName(t: GoParamType): string {
   switch (t) {
     case 'any':
       return 'interface {}';
@@ -397,11 +398,11 @@ function callFn(name: string, fn: GoValue, ...args: GoValue[]): GoValue {
         continue;
       }
       if (t === 'string' || t === 'int' || t === 'int64' || t === 'float64' || t === 'bool') {
-        throw new GoError(`arg ${i}: value is nil; should be of type ${paramName(t)}`);
+        throw new GoError(`arg ${i}: value is nil; should be of type ${paramTypeName(t)}`);
       }
       a = null;
     } else if (!assignable(a, t)) {
-      throw new GoError(`arg ${i}: value has type ${typeName(a)}; should be ${paramName(t)}`);
+      throw new GoError(`arg ${i}: value has type ${typeName(a)}; should be ${paramTypeName(t)}`);
     }
     argv.push(a);
   }

@@ -21,7 +21,7 @@ import {
   VariableNode,
   nodeString,
 } from './node.js';
-import { BUILTINS, truth, underlying } from './builtins.js';
+import { BUILTINS, paramTypeName, truth, underlying } from './builtins.js';
 
 export const enum MissingKey {
   Invalid,
@@ -83,23 +83,6 @@ function utf8Len(s: string): number {
   return n;
 }
 
-/** Go type name of a declared parameter type. */
-export function paramTypeName(t: GoParamType): string {
-  switch (t) {
-    case 'any':
-      return 'interface {}';
-    case 'reflect':
-      return 'reflect.Value';
-    case '[]any':
-      return '[]interface {}';
-    case 'map':
-      return 'map[string]interface {}';
-    case 'bytes':
-      return '[]uint8';
-    default:
-      return t;
-  }
-}
 
 function canBeNil(t: GoParamType): boolean {
   switch (t) {
