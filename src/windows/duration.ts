@@ -14,14 +14,26 @@ const UNIT_MS: Record<string, number> = {
   m: 60_000,
   h: 3_600_000,
 };
+/** Units rel's command-line flags accept on top of Go's (`--timeout 2d`). */
+const LONG_UNIT_MS: Record<string, number> = { d: 86_400_000, w: 604_800_000 };
+
+export interface DurationOptions {
+  /** a bare number means seconds ("90" = 90s), as rel's flags allow */
+  bareSeconds?: boolean;
+  /** also accept days (d) and weeks (w) */
+  longUnits?: boolean;
+}
 
 export class DurationError extends Error {}
 
 /** Parses a Go-style duration into milliseconds. Throws DurationError with a readable message. */
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, opts: DurationOptions = {}): number {
   const s = text.trim();
-  const hint = 'use a Go-style duration such as 90m, 1h30m or 2h (units: ms, s, m, h)';
+  const hint = opts.longUnits
+    ? 'use a duration such as 30s, 5m, 1h30m or 2d (units: ms, s, m, h, d, w)'
+    : 'use a Go-style duration such as 90m, 1h30m or 2h (units: ms, s, m, h)';
   if (s === '') throw new DurationError(`empty duration: ${hint}`);
+  if (opts.bareSeconds && /^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
   let rest = s;
   let sign = 1;
   if (rest[0] === '-' || rest[0] === '+') {
@@ -31,7 +43,7 @@ export function parseDuration(text: string): number {
   if (rest === '0') return 0;
   if (rest === '') throw new DurationError(`invalid duration ${JSON.stringify(text)}: ${hint}`);
   let total = 0;
-  const re = /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
+  const re = opts.longUnits ? /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h|d|w)/ : /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
   while (rest.length > 0) {
     const m = re.exec(rest);
     if (!m) {
@@ -44,7 +56,7 @@ export function parseDuration(text: string): number {
       }
       throw new DurationError(`invalid duration ${JSON.stringify(text)}: ${hint}`);
     }
-    total += Number(m[1]) * UNIT_MS[m[2]!]!;
+    total += Number(m[1]) * (UNIT_MS[m[2]!] ?? LONG_UNIT_MS[m[2]!]!);
     rest = rest.slice(m[0].length);
   }
   return sign * Math.round(total);

@@ -15,4 +15,10 @@ describe('parseDuration', () => {
   it.each(['', '5 minutes', 'm5', '1h 30m', '-5s'])('rejects %j', (s) => {
     expect(() => parseDuration(s, '--timeout')).toThrow(/invalid --timeout/);
   });
+
+  it('says what is wrong with the value', () => {
+    expect(() => parseDuration('5y', '--timeout')).toThrow(/invalid --timeout "5y": unknown unit "y"/);
+    expect(() => parseDuration('-5s', '--timeout')).toThrow(/negative --timeout/);
+    expect(() => parseDuration('10', '--timeout')).not.toThrow();
+  });
 });
