@@ -13,12 +13,15 @@ kind (custom resources against the CRDs the chart ships). Each message names the
 object. With --env (repeatable) or --all-envs the chart is linted once per environment of
 rel.yaml, with that environment's values files. Without CHART, the charts of all releases in
 rel.yaml are linted. Exit code 1 when a chart fails (ERROR, or
-WARNING with --strict).`;
+WARNING with --strict). --strict means what it means to helm 4 (warnings fail);
+--strict-values also renders with missingkey=error, so a template that reads a
+value nobody set is an ERROR that names the file, line and key.`;
 
   static override examples = [
     '<%= config.bin %> lint charts/shop',
     '<%= config.bin %> lint charts/shop --env prod',
     '<%= config.bin %> lint charts/shop --all-envs --strict',
+    '<%= config.bin %> lint charts/shop --strict-values  # fail on .Values.x that no values file sets',
     '<%= config.bin %> lint --all-envs        # every release of rel.yaml, every environment',
     '<%= config.bin %> lint charts/shop -f my-values.yaml --set replicaCount=3',
     '<%= config.bin %> lint charts/shop charts/cart',
@@ -40,7 +43,8 @@ WARNING with --strict).`;
     'set-json': Flags.string({ description: 'Set a JSON value, key=json (repeatable).', multiple: true, multipleNonGreedy: true }),
     'set-file': Flags.string({ description: 'Set a value from a file, key=path (repeatable).', multiple: true, multipleNonGreedy: true }),
     'with-subcharts': Flags.boolean({ description: 'Lint the charts in charts/ too (with their own values).', default: false }),
-    strict: Flags.boolean({ description: 'Fail on warnings too, and on references to missing values.', default: false }),
+    strict: Flags.boolean({ description: 'Fail on warnings too (like helm lint --strict).', default: false }),
+    'strict-values': Flags.boolean({ description: 'Render with missingkey=error: reading a value that is not set is an error (not a helm check).', default: false }),
     'kube-version': Flags.string({ description: 'Kubernetes version used for .Capabilities.KubeVersion.' }),
     namespace: Flags.string({ char: 'n', description: 'Namespace used for .Release.Namespace.' }),
   };
@@ -58,6 +62,7 @@ WARNING with --strict).`;
       setJson: flags['set-json'],
       setFile: flags['set-file'],
       strict: flags.strict,
+      strictValues: flags['strict-values'],
       kubeVersion: flags['kube-version'],
       namespace: flags.namespace,
       withSubcharts: flags['with-subcharts'],

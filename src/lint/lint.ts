@@ -34,6 +34,8 @@ export interface LintOptions extends LintValues {
   namespace?: string;
   kubeVersion?: string;
   strict?: boolean;
+  /** render with missingkey=error: a reference to a value that is not set is an ERROR (rel's addition; helm 4 has no such check) */
+  strictValues?: boolean;
   cwd?: string;
 }
 
@@ -81,7 +83,15 @@ export async function lintChart(path: string, o: LintOptions = {}): Promise<Lint
   const chart = await lintLoad(l, files);
   if (!chart) return l.messages;
   lintDependencies(l, chart);
-  if (!files.some((f) => f.name.startsWith('templates/'))) {
+  if (st.isDirectory()) {
+    // like helm: the folder itself counts (an empty templates/ exists), a file named templates is an error
+    const t = await fsp.stat(nodePath.join(path, 'templates')).catch(() => null);
+    if (!t) l.add('WARNING', 'templates/', 'directory does not exist');
+    else if (!t.isDirectory()) {
+      l.add('ERROR', 'templates/', 'not a directory');
+      return l.messages;
+    }
+  } else if (!files.some((f) => f.name.startsWith('templates/'))) {
     l.add('WARNING', 'templates/', 'directory does not exist');
   }
   let vals: GoMap;
@@ -137,7 +147,7 @@ export async function lintChart(path: string, o: LintOptions = {}): Promise<Lint
   }
   let rendered: Map<string, string>;
   try {
-    const engine = await Engine.create({ lintMode: true, strict: Boolean(o.strict) });
+    const engine = await Engine.create({ lintMode: true, strict: Boolean(o.strictValues) });
     await engine.prepareFor(chart);
     rendered = await engine.render(chart, top);
   } catch (e) {

@@ -86,7 +86,8 @@ export function lintChartfile(l: Linter, files: ChartFile[], dirName: string | n
   const name = s('name');
   if (name === '') l.add('ERROR', P, 'name is required');
   else if (name.includes('/') || name.includes('\\') || name === '.' || name === '..') l.add('ERROR', P, `chart name ${JSON.stringify(name)} is invalid`);
-  else if (dirName !== null && dirName !== name) l.add('WARNING', P, `directory name (${dirName}) and chart name (${name}) do not match`);
+  // rel's hint, not a helm 4 rule: INFO so that --strict still agrees with helm
+  else if (dirName !== null && dirName !== name) l.add('INFO', P, `directory name (${dirName}) and chart name (${name}) do not match`);
   const api = s('apiVersion');
   if (api === '') l.add('ERROR', P, 'apiVersion is required. The value must be either "v1" or "v2"');
   else if (api !== 'v1' && api !== 'v2') l.add('ERROR', P, `apiVersion '${api}' is not valid. The value must be either "v1" or "v2"`);

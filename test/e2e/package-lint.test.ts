@@ -3,7 +3,7 @@
  * per environment of a rel.yaml project, and hostile packages refused with exit code 1.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -101,6 +101,35 @@ describe('rel lint', () => {
     const two = await rel(Lint, [dir, join(fixtures, 'pkg-lintbad')]);
     expect(two.code).toBe(1);
     expect(two.stderr).toContain('2 chart(s) linted, 1 chart(s) failed');
+  });
+  it('--strict agrees with helm 4 on values nobody set; --strict-values turns them into errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rel-lint-'));
+    mkdirSync(join(dir, 'templates'));
+    writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: mk\nversion: 0.1.0\nicon: https://x/i.png\n');
+    writeFileSync(join(dir, 'values.yaml'), 'a:\n  b: 1\n');
+    writeFileSync(
+      join(dir, 'templates/cm.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mk\ndata:\n  a: "{{ .Values.a.c }}"\n{{- if .Values.unset }}\n  d: y\n{{- end }}\n',
+    );
+    let helmCode = 0;
+    try {
+      execFileSync(helmBin, ['lint', '--strict', dir], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      helmCode = (e as { status: number }).status;
+    }
+    const empty = mkdtempSync(join(tmpdir(), 'rel-lint-'));
+    mkdirSync(join(empty, 'templates'));
+    writeFileSync(join(empty, 'Chart.yaml'), 'apiVersion: v2\nname: other\nversion: 0.1.0\nicon: https://x/i.png\n');
+    const e = await rel(Lint, [empty, '--strict']);
+    expect(e.code).toBe(0); // an empty templates/ exists; the folder name is only an INFO hint
+    expect(e.stdout).not.toContain('templates/: directory does not exist');
+    const strict = await rel(Lint, [dir, '--strict']);
+    expect(strict.code).toBe(helmCode);
+    expect(strict.code).toBe(0);
+    const sv = await rel(Lint, [dir, '--strict-values']);
+    expect(sv.code).toBe(1);
+    expect(sv.stdout).toContain('[ERROR] templates/: mk/templates/cm.yaml:6:16');
+    expect(sv.stdout).toContain('map has no entry for key "c"');
   });
 });
 

@@ -32,7 +32,7 @@ describe('Chart.yaml rules', () => {
     expect(out).toContain('[ERROR] Chart.yaml: each maintainer requires a name');
     expect(out).toContain("[ERROR] Chart.yaml: invalid icon URL 'ftp//x'");
     expect(out).toContain("[WARNING] Chart.yaml: version '1' is not a valid SemVerV2");
-    expect(out).toContain('[WARNING] Chart.yaml: directory name (wrongdir) and chart name (other) do not match');
+    expect(out).toContain('[INFO] Chart.yaml: directory name (wrongdir) and chart name (other) do not match');
   });
 
   it('requires name and version, and semver', async () => {
