@@ -7,7 +7,7 @@
 import * as nodePath from 'node:path';
 import { UserError } from '../cli/errors.js';
 import type { GoMap, GoValue } from '../engine/types.js';
-import { newMap } from '../engine/types.js';
+import { goInt, newMap } from '../engine/types.js';
 import type { Kube } from '../kube/client.js';
 import type { Rendered } from '../release/operations.js';
 import { chartToJSON } from '../storage/chart-json.js';
@@ -62,7 +62,7 @@ export async function renderRelease(input: RenderReleaseInput): Promise<Rendered
   release.Namespace = input.namespace;
   release.IsUpgrade = input.isUpgrade;
   release.IsInstall = input.isInstall;
-  release.Revision = BigInt(input.revision);
+  release.Revision = goInt(input.revision); // Helm passes an int
   release.Service = 'Helm';
   const coalesced = coalesceValues(chart, config);
   const { validateAgainstSchema } = await import('../chart/schema.js');

@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as nodePath from 'node:path';
 import type { GoMap, GoValue } from '../engine/types.js';
-import { newMap } from '../engine/types.js';
+import { goInt, newMap } from '../engine/types.js';
 
 export interface TemplateOptions {
   /** Release name (helm: first argument when two are given; default `release-name`). */
@@ -253,7 +253,7 @@ async function renderTemplate(o: TemplateOptions, warn: (m: string) => void, out
   release.Namespace = o.namespace && o.namespace !== '' ? o.namespace : 'default';
   release.IsUpgrade = Boolean(o.isUpgrade);
   release.IsInstall = !o.isUpgrade;
-  release.Revision = 1n;
+  release.Revision = goInt(1); // Helm passes an int
   release.Service = 'Helm';
   const coalesced = coalesceValues(chart, vals);
   if (!o.skipSchemaValidation) {

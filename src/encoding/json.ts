@@ -2,7 +2,7 @@
  * Go encoding/json for the Go value model: json.Marshal / MarshalIndent and json.Unmarshal
  * into interface{} (numbers become float64), with Go's output format and error wording.
  */
-import { GoFunction, GoStruct, isGoMap, isNilSlice, newMap, type GoMap, type GoValue } from '../engine/types.js';
+import { GoFunction, GoInt, GoStruct, isGoMap, isNilSlice, newMap, type GoMap, type GoValue } from '../engine/types.js';
 import { formatJsonFloat, formatFloatG } from './gofloat.js';
 
 /** A json.Marshal error (Go's *json.UnsupportedValueError / UnsupportedTypeError wording). */
@@ -67,6 +67,7 @@ export function jsonNormalize(v: GoValue, depth = 0): JNode {
     case 'bigint':
       return { t: 'num', text: v.toString() };
   }
+  if (v instanceof GoInt) return { t: 'num', text: v.value.toString() };
   if (v instanceof Uint8Array) return { t: 'str', v: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
   if (Array.isArray(v)) return isNilSlice(v) ? { t: 'null' } : { t: 'arr', items: v.map((x) => jsonNormalize(x, depth + 1)) };
   if (v instanceof GoFunction) throw new JsonMarshalError(`json: unsupported type: ${v.goTypeName}`);
@@ -230,6 +231,7 @@ function shallow(v: GoValue, escapeHTML: boolean): Shallow {
       case 'bigint':
         return { t: 'text', s: v.toString() };
     }
+    if (v instanceof GoInt) return { t: 'text', s: v.value.toString() };
     if (v instanceof Uint8Array) return { t: 'text', s: quoteJsonString(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'), escapeHTML) };
     if (Array.isArray(v)) return isNilSlice(v) ? { t: 'text', s: 'null' } : { t: 'arr', items: v };
     if (v instanceof GoFunction) throw new JsonMarshalError(`json: unsupported type: ${v.goTypeName}`);

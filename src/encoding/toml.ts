@@ -4,7 +4,7 @@
  * nil map values skipped). Helm returns the encoder's error text as the function's result;
  * here errors are thrown as TomlError so the caller can decide.
  */
-import { GoFunction, GoStruct, isGoMap, type GoMap, type GoValue } from '../engine/types.js';
+import { GoFunction, GoInt, GoStruct, isGoMap, type GoMap, type GoValue } from '../engine/types.js';
 import { formatFloatG } from './gofloat.js';
 import { compareGoStrings } from './json.js';
 
@@ -201,6 +201,10 @@ class TomlEncoder {
       case 'bigint':
         this.wf(v.toString());
         return;
+    }
+    if (v instanceof GoInt) {
+      this.wf(v.value.toString());
+      return;
     }
     if (v instanceof Uint8Array) {
       // []byte is an array of integers for the encoder.

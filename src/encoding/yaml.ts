@@ -31,7 +31,7 @@ const isMap = (n: unknown): n is YamlLib.YAMLMap => lib().isMap(n);
 const isScalar = (n: unknown): n is YamlLib.Scalar => lib().isScalar(n);
 const isSeq = (n: unknown): n is YamlLib.YAMLSeq => lib().isSeq(n);
 const isPair = (n: unknown): n is YamlLib.Pair => lib().isPair(n);
-import { GoStruct, isGoMap, newMap, type GoMap, type GoValue } from '../engine/types.js';
+import { GoInt, GoStruct, isGoMap, newMap, type GoMap, type GoValue } from '../engine/types.js';
 import { formatFloatG } from './gofloat.js';
 import { jsonNormalize, JsonMarshalError, type JNode } from './json.js';
 import { DEEP_FLOW, DeepFlowUnsupported, findDeepFlow, parseDeepFlow } from './deepflow.js';
@@ -2024,6 +2024,7 @@ function goValueToV3Node(v: GoValue, depth: number): ENode {
     case 'string':
       return stringNode(v);
   }
+  if (v instanceof GoInt) return { t: 'scalar', value: v.value.toString(), style: 'plain' };
   if (v instanceof Uint8Array) return stringNode(Buffer.from(v).toString('base64'));
   if (Array.isArray(v)) return { t: 'seq', items: v.map((x) => goValueToV3Node(x, depth + 1)) };
   let m: GoMap | undefined;
@@ -2056,7 +2057,7 @@ export function toYamlPretty(v: GoValue): string {
 /** The JSON kind name Go's decoder uses in "cannot unmarshal X into Go value of type ...". */
 function jsonKindName(v: GoValue): string {
   if (typeof v === 'string') return 'string';
-  if (typeof v === 'number' || typeof v === 'bigint') return 'number';
+  if (typeof v === 'number' || typeof v === 'bigint' || v instanceof GoInt) return 'number';
   if (typeof v === 'boolean') return 'bool';
   if (Array.isArray(v)) return 'array';
   return 'object';

@@ -5,7 +5,7 @@
  * output such as `printf "%05.2f"` or the `%v` printing of floats, maps and slices is
  * byte-for-byte what a Go program prints.
  */
-import { GoFunction, GoStruct, GoValue, goTypeName, isGoMap } from './types.js';
+import { GoFunction, GoInt, GoStruct, GoValue, goTypeName, isGoMap } from './types.js';
 
 // ---------------------------------------------------------------------------
 // strconv: decimal digits of a float64
@@ -901,6 +901,14 @@ class Printer {
       this.buf += this.sharpV ? 'interface {}(nil)' : '<nil>';
       return;
     }
+    if (v instanceof GoInt) {
+      if (this.sharpV && v.type.charCodeAt(0) === 117 /* 'u': %#v prints unsigned in hex */) {
+        this.buf += '0x' + v.value.toString(16);
+        return;
+      }
+      this.fmtInteger(v.value, verb);
+      return;
+    }
     if (v instanceof Uint8Array) {
       this.fmtBytes(v, verb, depth);
       return;
@@ -1030,7 +1038,8 @@ class Printer {
     let isInt = false;
     let newArgNum = argNum;
     if (argNum < a.length) {
-      const v = a[argNum];
+      const a0 = a[argNum];
+      const v = a0 instanceof GoInt ? a0.value : a0;
       if (typeof v === 'bigint') {
         if (v > 1000000n || v < -1000000n) {
           num = 0;
@@ -1241,6 +1250,7 @@ export function formatValue(v: GoValue): string {
       return formatFloat(v, 'g', -1);
   }
   if (v === null) return '<nil>';
+  if (v instanceof GoInt) return v.value.toString();
   const p = new Printer();
   p.printArg(v, 'v');
   return p.buf;

@@ -10,7 +10,8 @@
  * | `boolean`                        | bool                                       |
  * | `string`                         | string                                     |
  * | `number`                         | float64 (all numbers read from YAML/JSON)  |
- * | `bigint`                         | int / int64 (template literals, --set ints, Sprig math results, len) |
+ * | `bigint`                         | int64 (--set integers, Sprig math results: add, sub, max, int64 ...) |
+ * | `GoInt`                          | any other Go integer type: int (template literals, len, range indexes, atoi, int, until), uint8 (a byte of a string), uint64 (semver parts) ... |
  * | `Uint8Array`                     | []byte                                     |
  * | `GoValue[]`                      | []interface{} (or any other slice)         |
  * | plain object (`isGoMap`)         | map[string]interface{}                     |
@@ -31,11 +32,54 @@ export type GoValue =
   | string
   | number
   | bigint
+  | GoInt
   | Uint8Array
   | GoValue[]
   | GoMap
   | GoStruct
   | GoFunction;
+
+/** The Go integer types other than int64 (which is a plain bigint). */
+export type GoIntType = 'int' | 'int8' | 'int16' | 'int32' | 'uint' | 'uint8' | 'uint16' | 'uint32' | 'uint64';
+
+/**
+ * A Go integer whose type is not int64: Go's `int` (template integer literals, `len`, range indexes,
+ * `atoi`, `int`, `until`...), or a sized/unsigned type such as `uint8` (a byte of a string) or `uint64`.
+ * int64 is a plain bigint. Both are "int kind" to comparisons and arithmetic; only the type name differs
+ * (`%T`, typeOf, kindOf, error texts) and Go's reflect rules (an int64 is not assignable to an `int` parameter,
+ * reflect.DeepEqual(int(1), int64(1)) is false).
+ */
+export class GoInt {
+  constructor(
+    readonly value: bigint,
+    readonly type: GoIntType = 'int',
+  ) {}
+  toString(): string {
+    return this.value.toString();
+  }
+}
+
+/** A Go `int`. */
+export function goInt(v: bigint | number): GoInt {
+  return new GoInt(typeof v === 'number' ? BigInt(v) : v);
+}
+
+/** True for a Go value of integer kind (int64 bigint or GoInt). */
+export function isGoInteger(v: unknown): v is bigint | GoInt {
+  return typeof v === 'bigint' || v instanceof GoInt;
+}
+
+/** The integer value of a bigint or GoInt, else undefined. */
+export function intValue(v: GoValue): bigint | undefined {
+  if (typeof v === 'bigint') return v;
+  if (v instanceof GoInt) return v.value;
+  return undefined;
+}
+
+/** True for an unsigned Go integer type. */
+export function isUnsignedInt(v: GoValue): boolean {
+  return v instanceof GoInt && v.type.charCodeAt(0) === 117; /* 'u' */
+}
 
 /** Base class of values that behave like Go structs (Capabilities, Files, time.Time, semver.Version, certificates...). */
 export abstract class GoStruct {
@@ -67,13 +111,29 @@ export function isNilSlice(v: unknown): boolean {
   return Array.isArray(v) && v.length === 0 && nilSlices.has(v as GoValue[]);
 }
 
+const sliceTypes = new WeakMap<GoValue[], string>();
+
+/**
+ * Marks an array as a typed Go slice such as `[]int` or `[]string` (for `%T`, typeOf and reflect.DeepEqual);
+ * an unmarked array is a `[]interface {}`. Returns the array.
+ */
+export function sliceOf(typeName: string, a: GoValue[]): GoValue[] {
+  sliceTypes.set(a, typeName);
+  return a;
+}
+
+/** The Go type name of a slice: `[]interface {}` unless marked by `sliceOf`. */
+export function sliceTypeName(a: GoValue[]): string {
+  return sliceTypes.get(a) ?? '[]interface {}';
+}
+
 export function newMap(): GoMap {
   return Object.create(null) as GoMap;
 }
 
 export function isGoMap(v: unknown): v is GoMap {
   if (v === null || typeof v !== 'object') return false;
-  if (Array.isArray(v) || v instanceof Uint8Array || v instanceof GoStruct || v instanceof GoFunction) return false;
+  if (Array.isArray(v) || v instanceof Uint8Array || v instanceof GoStruct || v instanceof GoFunction || v instanceof GoInt) return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }
@@ -98,7 +158,8 @@ export class GoError extends Error {
  * arguments the way Go's text/template does with reflect (validateType):
  * - 'any'      interface{}: accepts everything; an invalid value becomes nil (null).
  * - 'string'   accepts only strings; otherwise `wrong type for value; expected string; got T`.
- * - 'int' | 'int64' | 'float64' | 'bool': accepts only that Go kind (bigint for ints, number for float64).
+ * - 'int' accepts only a Go int (GoInt of type int) and passes its bigint value to the function; 'int64' accepts
+ *   only an int64 (bigint); an integer literal converts to either. 'float64' | 'bool': only that Go kind.
  * - '[]any' | '[]string': a slice; 'map': map[string]interface{}; 'bytes': []byte; 'reflect': receives the raw value (undefined kept).
  */
 export type GoParamType = 'any' | 'string' | 'int' | 'int64' | 'float64' | 'bool' | '[]any' | '[]string' | 'map' | 'bytes' | 'reflect';
@@ -128,10 +189,11 @@ export function goTypeName(v: GoValue): string {
     case 'number':
       return 'float64';
     case 'bigint':
-      return 'int';
+      return 'int64';
   }
+  if (v instanceof GoInt) return v.type;
   if (v instanceof Uint8Array) return '[]uint8';
-  if (Array.isArray(v)) return '[]interface {}';
+  if (Array.isArray(v)) return sliceTypeName(v);
   if (v instanceof GoStruct) return v.goTypeName;
   if (v instanceof GoFunction) return v.goTypeName;
   return 'map[string]interface {}';

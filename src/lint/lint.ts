@@ -14,7 +14,7 @@ import { validateAgainstSchema, validateAgainstSingleSchema } from '../chart/sch
 import { makeCapabilities } from '../engine/capabilities.js';
 import { Engine } from '../engine/render.js';
 import type { GoMap } from '../engine/types.js';
-import { newMap } from '../engine/types.js';
+import { goInt, newMap } from '../engine/types.js';
 import { collectValues } from '../actions/template.js';
 import { UserError } from '../cli/errors.js';
 import { findProjectFile, loadProject } from '../project/load.js';
@@ -135,7 +135,7 @@ export async function lintChart(path: string, o: LintOptions = {}): Promise<Lint
   release.Namespace = o.namespace ?? 'default';
   release.IsUpgrade = false;
   release.IsInstall = true;
-  release.Revision = 1n;
+  release.Revision = goInt(1); // Helm passes an int
   release.Service = 'Helm';
   const top = newMap();
   top.Values = coalesced;

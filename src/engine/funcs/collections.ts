@@ -1,5 +1,5 @@
 /** Sprig list, dict, default and reflection functions (list.go, dict.go, defaults.go, reflect.go). */
-import { GoError, GoStruct, goTypeName, isGoMap, newMap, type FuncMap, type FuncSpec, type GoMap, type GoValue } from '../types.js';
+import { GoError, GoStruct, goTypeName, isGoMap, newMap, sliceOf, sliceTypeName, type FuncMap, type FuncSpec, type GoMap, type GoValue } from '../types.js';
 import { NIL_DEREF, deepEqual, empty, ifaceConversion, kindOf, sliceElems, strval, toInt64 } from './convert.js';
 
 // ---- lists -------------------------------------------------------------------
@@ -34,7 +34,8 @@ function listSlice(list: GoValue, ...indices: GoValue[]): GoValue {
   // reflect.Value.Slice checks against the capacity; for our slices cap == len
   if (start < 0 || end < start || end > l) throw new GoError('reflect.Value.Slice: slice index out of bounds');
   if (isBytes) return (list as Uint8Array).slice(start, end);
-  return elems.slice(start, end);
+  // reflect's Slice keeps the slice type ([]int stays []int)
+  return sliceOf(sliceTypeName(elems), elems.slice(start, end));
 }
 
 function chunk(size: bigint, list: GoValue): GoValue[][] {

@@ -2,7 +2,7 @@
  * Go value conversions used across the library: spf13/cast (v1.7) number conversions,
  * Sprig's strval/empty, reflect kinds, reflect.DeepEqual and int64 arithmetic.
  */
-import { GoError, GoFunction, GoStruct, goTypeName, isGoMap, type GoMap, type GoValue } from '../types.js';
+import { GoError, GoFunction, GoInt, GoStruct, goTypeName, isGoMap, sliceTypeName, type GoMap, type GoValue } from '../types.js';
 import { formatV } from './fmt.js';
 
 export const INT64_MIN = -(1n << 63n);
@@ -121,6 +121,7 @@ export function castToInt64E(v: GoValue): [bigint, boolean] {
       return [r.value, true];
     }
   }
+  if (v instanceof GoInt) return [v.type === 'uint64' || v.type === 'uint' ? BigInt.asIntN(64, v.value) : v.value, true];
   return [0n, false];
 }
 
@@ -145,6 +146,7 @@ export function castToFloat64E(v: GoValue): [number, boolean] {
       return [f, true];
     }
   }
+  if (v instanceof GoInt) return [Number(v.value), true];
   return [0, false];
 }
 
@@ -170,8 +172,9 @@ export function kindOf(v: GoValue): string {
     case 'number':
       return 'float64';
     case 'bigint':
-      return 'int';
+      return 'int64';
   }
+  if (v instanceof GoInt) return v.type;
   if (v instanceof Uint8Array || Array.isArray(v)) return 'slice';
   if (v instanceof GoStruct) return v.goTypeName.startsWith('*') ? 'ptr' : 'struct';
   if (v instanceof GoFunction) return 'func';
@@ -191,6 +194,7 @@ export function empty(v: GoValue): boolean {
     case 'bigint':
       return v === 0n;
   }
+  if (v instanceof GoInt) return v.value === 0n;
   if (v instanceof Uint8Array || Array.isArray(v)) return v.length === 0;
   if (v instanceof GoStruct || v instanceof GoFunction) return false;
   return Object.keys(v).length === 0;
@@ -212,9 +216,14 @@ export function deepEqual(a: GoValue, b: GoValue): boolean {
   }
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!(Array.isArray(a) && Array.isArray(b)) || a.length !== b.length) return false;
+    if (sliceTypeName(a) !== sliceTypeName(b)) return false;
     return a.every((x, i) => deepEqual(x, b[i]));
   }
   if (a instanceof GoFunction || b instanceof GoFunction) return false;
+  if (a instanceof GoInt || b instanceof GoInt) {
+    // int(1) and int64(1) or uint8(1) differ, as in Go
+    return a instanceof GoInt && b instanceof GoInt && a.type === b.type && a.value === b.value;
+  }
   if (a instanceof GoStruct || b instanceof GoStruct) {
     if (!(a instanceof GoStruct && b instanceof GoStruct) || a.goTypeName !== b.goTypeName) return false;
     if (a === b) return true;
@@ -234,7 +243,7 @@ export function deepEqual(a: GoValue, b: GoValue): boolean {
 /** A value of slice/array kind as a JS array of elements, or undefined. */
 export function sliceElems(v: GoValue): GoValue[] | undefined {
   if (Array.isArray(v)) return v;
-  if (v instanceof Uint8Array) return Array.from(v, (x) => BigInt(x));
+  if (v instanceof Uint8Array) return Array.from(v, (x) => new GoInt(BigInt(x), 'uint8'));
   return undefined;
 }
 

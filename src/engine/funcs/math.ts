@@ -1,6 +1,6 @@
 /** Sprig math and conversion functions (numeric.go, functions.go). */
 import { nodeCrypto } from './lazy.js';
-import { GoError, type FuncMap, type GoValue } from '../types.js';
+import { GoError, GoInt, goInt, sliceOf, type FuncMap, type GoValue } from '../types.js';
 import { formatV } from './fmt.js';
 import { castToFloat64E, i64, parseGoInt, toFloat64, toInt64 } from './convert.js';
 
@@ -35,6 +35,11 @@ export function untilStep(start: bigint, stop: bigint, step: bigint): bigint[] {
     check();
   }
   return v;
+}
+
+/** A Go []int. */
+function intSlice(xs: bigint[]): GoValue[] {
+  return sliceOf('[]int', xs.map((x) => new GoInt(x)));
 }
 
 function seq(...params: bigint[]): string {
@@ -144,18 +149,22 @@ const divZero = () => new GoError('runtime error: integer divide by zero');
 
 export function mathFuncs(): FuncMap {
   return {
-    atoi: { params: ['string'], returns: 'int', fn: atoi },
+    atoi: { params: ['string'], returns: 'int', fn: (s: string) => goInt(atoi(s)) },
     int64: { params: ['any'], returns: 'int64', fn: (v: GoValue) => toInt64(v) },
-    int: { params: ['any'], returns: 'int', fn: (v: GoValue) => toInt(v) },
+    int: { params: ['any'], returns: 'int', fn: (v: GoValue) => goInt(toInt(v)) },
     float64: { params: ['any'], returns: 'float64', fn: (v: GoValue) => toFloat64(v) },
     seq: { params: [], variadic: 'int', returns: 'string', fn: seq },
     toDecimal: { params: ['any'], returns: 'int64', fn: toDecimal },
     until: {
       params: ['int'],
       returns: '[]int',
-      fn: (count: bigint) => untilStep(0n, count, count < 0n ? -1n : 1n),
+      fn: (count: bigint) => intSlice(untilStep(0n, count, count < 0n ? -1n : 1n)),
     },
-    untilStep: { params: ['int', 'int', 'int'], returns: '[]int', fn: untilStep },
+    untilStep: {
+      params: ['int', 'int', 'int'],
+      returns: '[]int',
+      fn: (start: bigint, stop: bigint, step: bigint) => intSlice(untilStep(start, stop, step)),
+    },
     add1: { params: ['any'], returns: 'int64', fn: (i: GoValue) => i64(toInt64(i) + 1n) },
     add: {
       params: [],
@@ -194,8 +203,8 @@ export function mathFuncs(): FuncMap {
       fn: (min: bigint, max: bigint) => {
         const n = max - min;
         if (n <= 0n) throw new GoError('invalid argument to Intn');
-        if (n <= 281474976710655n) return min + BigInt(nodeCrypto().randomInt(Number(n)));
-        return min + (BigInt.asUintN(64, BigInt(nodeCrypto().randomInt(2 ** 47)) * BigInt(nodeCrypto().randomInt(2 ** 47))) % n);
+        if (n <= 281474976710655n) return goInt(min + BigInt(nodeCrypto().randomInt(Number(n))));
+        return goInt(min + (BigInt.asUintN(64, BigInt(nodeCrypto().randomInt(2 ** 47)) * BigInt(nodeCrypto().randomInt(2 ** 47))) % n));
       },
     },
     add1f: { params: ['any'], returns: 'float64', fn: (i: GoValue) => decimalOp(i, [1n], decAdd) },

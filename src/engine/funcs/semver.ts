@@ -1,5 +1,5 @@
 /** Masterminds/semver v3 (what Sprig's semver and semverCompare use): loose versions and its constraint rules. */
-import { GoError, GoStruct, type FuncMap, type GoValue } from '../types.js';
+import { GoError, GoInt, GoStruct, goInt, type FuncMap, type GoValue } from '../types.js';
 
 const VERSION_RE =
   /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
@@ -22,14 +22,14 @@ export class SemverVersion extends GoStruct {
   ) {
     super();
   }
-  Major(): bigint {
-    return this.major;
+  Major(): GoInt {
+    return new GoInt(this.major, 'uint64');
   }
-  Minor(): bigint {
-    return this.minor;
+  Minor(): GoInt {
+    return new GoInt(this.minor, 'uint64');
   }
-  Patch(): bigint {
-    return this.patch;
+  Patch(): GoInt {
+    return new GoInt(this.patch, 'uint64');
   }
   Prerelease(): string {
     return this.pre;
@@ -50,8 +50,8 @@ export class SemverVersion extends GoStruct {
   MarshalJSON(): string {
     return JSON.stringify(this.String());
   }
-  Compare(o: GoValue): bigint {
-    return BigInt(compareVersions(this, asVersion(o)));
+  Compare(o: GoValue): GoInt {
+    return goInt(compareVersions(this, asVersion(o)));
   }
   LessThan(o: GoValue): boolean {
     return compareVersions(this, asVersion(o)) < 0;

@@ -2,7 +2,7 @@
  * Go's time.Time and time.Duration for templates: Sprig's date functions (date.go),
  * Go layout formatting/parsing ("2006-01-02 15:04:05"), zones via Intl.
  */
-import { GoError, GoStruct, goTypeName, type FuncMap, type GoValue } from '../types.js';
+import { GoError, GoInt, GoStruct, goInt, goTypeName, type FuncMap, type GoValue } from '../types.js';
 import { quoteGo } from './fmt.js';
 
 // ---- zones -----------------------------------------------------------------
@@ -334,32 +334,32 @@ export class GoTime extends GoStruct {
   UnixMilli(): bigint {
     return this.unixNano() / 1000000n;
   }
-  Year(): bigint {
-    return BigInt(this.fields().year);
+  Year(): GoInt {
+    return goInt(this.fields().year);
   }
   Month(): string {
     return MONTHS[this.fields().month - 1];
   }
-  Day(): bigint {
-    return BigInt(this.fields().day);
+  Day(): GoInt {
+    return goInt(this.fields().day);
   }
-  Hour(): bigint {
-    return BigInt(this.fields().hour);
+  Hour(): GoInt {
+    return goInt(this.fields().hour);
   }
-  Minute(): bigint {
-    return BigInt(this.fields().minute);
+  Minute(): GoInt {
+    return goInt(this.fields().minute);
   }
-  Second(): bigint {
-    return BigInt(this.fields().second);
+  Second(): GoInt {
+    return goInt(this.fields().second);
   }
-  Nanosecond(): bigint {
-    return BigInt(this.nsec);
+  Nanosecond(): GoInt {
+    return goInt(this.nsec);
   }
   Weekday(): string {
     return DAYS[this.fields().weekday];
   }
-  YearDay(): bigint {
-    return BigInt(this.fields().yday);
+  YearDay(): GoInt {
+    return goInt(this.fields().yday);
   }
   IsZero(): boolean {
     return this.sec === -62135596800n && this.nsec === 0;
@@ -862,6 +862,8 @@ function fixedZone(offset: number): string {
 function asTime(date: GoValue): GoTime {
   if (date instanceof GoTime) return date;
   if (typeof date === 'bigint') return GoTime.unix(date);
+  // Sprig's date functions take int64, int and int32 seconds
+  if (date instanceof GoInt && (date.type === 'int' || date.type === 'int32')) return GoTime.unix(date.value);
   return GoTime.now();
 }
 
@@ -906,7 +908,8 @@ function durationRound(v: GoValue): string {
     } catch {
       d = 0n;
     }
-  } else if (v instanceof GoTime) d = since(v);
+  } else if (typeof v === 'bigint') d = v; // an int64 is a time.Duration in nanoseconds
+  else if (v instanceof GoTime) d = since(v);
   let u = d < 0n ? -d : d;
   const year = NS.h * 24n * 365n;
   const month = NS.h * 24n * 30n;
@@ -951,7 +954,9 @@ export function dateFuncs(): FuncMap {
       params: ['any'],
       returns: 'string',
       fn: (date: GoValue) => {
-        const t = date instanceof GoTime ? date : typeof date === 'bigint' ? GoTime.unix(date) : GoTime.now();
+        // Sprig's dateAgo takes int64 and int seconds
+        const secs = typeof date === 'bigint' ? date : date instanceof GoInt && date.type === 'int' ? date.value : undefined;
+        const t = date instanceof GoTime ? date : secs !== undefined ? GoTime.unix(secs) : GoTime.now();
         return durationString(roundSecond(since(t)));
       },
     },
@@ -971,7 +976,7 @@ export function dateFuncs(): FuncMap {
         if (typeof sec === 'string') {
           n = /^[+-]?[0-9]+$/.test(sec) ? BigInt(sec) : 0n;
           if (n > 9223372036854775807n || n < -9223372036854775808n) n = 0n;
-        }
+        } else if (typeof sec === 'bigint') n = sec;
         return durationString(BigInt.asIntN(64, n * NS.s));
       },
     },

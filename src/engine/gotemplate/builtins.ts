@@ -4,7 +4,7 @@
  * Parameters declared 'reflect' receive the raw value (undefined = invalid, null = nil interface).
  */
 import { compareGoStrings, formatTemplateValue, isPrint, sprint, sprintf, sprintln } from '../gofmt.js';
-import { FuncSpec, GoError, GoFunction, GoParamType, GoStruct, GoValue, goTypeName, isGoMap } from '../types.js';
+import { FuncSpec, GoError, GoFunction, GoInt, GoParamType, GoStruct, GoValue, goInt, goTypeName, isGoMap, isUnsignedInt } from '../types.js';
 
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
@@ -43,6 +43,7 @@ export function truth(v: GoValue): boolean {
       return v !== 0n;
   }
   if (v === null) return false;
+  if (v instanceof GoInt) return v.value !== 0n;
   if (Array.isArray(v) || v instanceof Uint8Array) return v.length > 0;
   if (v instanceof GoStruct) {
     const u = underlying(v);
@@ -62,6 +63,7 @@ const enum K {
   Invalid,
   Bool,
   Int,
+  Uint,
   Float,
   String,
 }
@@ -77,7 +79,13 @@ function basicKind(v: GoValue): K {
     case 'string':
       return K.String;
   }
+  if (v instanceof GoInt) return isUnsignedInt(v) ? K.Uint : K.Int;
   return K.Invalid;
+}
+
+/** The integer value of an int- or uint-kind value. */
+function ival(v: GoValue): bigint {
+  return typeof v === 'bigint' ? v : (v as GoInt).value;
 }
 
 /** reflect Kind name used to decide comparability. */
@@ -103,13 +111,18 @@ function eqCheck(arg1: GoValue, ...arg2: GoValue[]): boolean {
     const k2 = basicKind(arg);
     let t = false;
     if (k1 !== k2) {
-      if (arg1 !== undefined && arg !== undefined) {
+      if ((k1 === K.Int && k2 === K.Uint) || (k1 === K.Uint && k2 === K.Int)) {
+        t = ival(arg1) === ival(arg); // a negative int never equals a uint
+      } else if (arg1 !== undefined && arg !== undefined) {
         throw new GoError(`incompatible types for comparison: ${typeName(arg1)} and ${typeName(arg)}`);
       }
     } else {
       switch (k1) {
-        case K.Bool:
         case K.Int:
+        case K.Uint:
+          t = ival(arg1) === ival(arg);
+          break;
+        case K.Bool:
         case K.Float:
         case K.String:
           t = arg1 === arg;
@@ -143,12 +156,19 @@ function ltCheck(arg1: GoValue, arg2: GoValue): boolean {
   arg2 = ind(arg2);
   const k2 = basicKind(arg2);
   if (k2 === K.Invalid) throw new GoError('invalid type for comparison');
-  if (k1 !== k2) throw new GoError(`incompatible types for comparison: ${typeName(arg1)} and ${typeName(arg2)}`);
+  if (k1 !== k2) {
+    // int and uint compare by value (a negative int is less than any uint)
+    if ((k1 === K.Int && k2 === K.Uint) || (k1 === K.Uint && k2 === K.Int)) return ival(arg1) < ival(arg2);
+    throw new GoError(`incompatible types for comparison: ${typeName(arg1)} and ${typeName(arg2)}`);
+  }
   switch (k1) {
     case K.Bool:
       throw new GoError('invalid type for comparison');
     case K.String:
       return compareGoStrings(arg1 as string, arg2 as string) < 0;
+    case K.Int:
+    case K.Uint:
+      return ival(arg1) < ival(arg2);
     default:
       return (arg1 as number) < (arg2 as number);
   }
@@ -165,12 +185,15 @@ function isAscii(s: string): boolean {
 }
 
 function indexArg(index: GoValue, cap: number): number {
-  if (typeof index !== 'bigint') {
+  let x: bigint;
+  if (typeof index === 'bigint') x = index;
+  else if (index instanceof GoInt) x = index.value;
+  else {
     if (index === undefined || index === null) throw new GoError('cannot index slice/array with nil');
     throw new GoError(`cannot index slice/array with type ${typeName(index)}`);
   }
-  if (index < 0n || index > BigInt(cap)) throw new GoError(`index out of range: ${index}`);
-  return Number(index);
+  if (x < 0n || x > BigInt(cap)) throw new GoError(`index out of range: ${x}`);
+  return Number(x);
 }
 
 function index(item: GoValue, ...indexes: GoValue[]): GoValue {
@@ -188,13 +211,13 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
     } else if (item instanceof Uint8Array) {
       const x = indexArg(idx, item.length);
       if (x === item.length) throw new GoError('reflect: slice index out of range');
-      item = BigInt(item[x]!);
+      item = new GoInt(BigInt(item[x]!), 'uint8');
     } else if (typeof item === 'string') {
       const bytes = isAscii(item) ? null : utf8Encoder.encode(item);
       const len = bytes ? bytes.length : item.length;
       const x = indexArg(idx, len);
       if (x === len) throw new GoError('reflect: string index out of range');
-      item = BigInt(bytes ? bytes[x]! : item.charCodeAt(x));
+      item = new GoInt(BigInt(bytes ? bytes[x]! : item.charCodeAt(x)), 'uint8');
     } else if (isGoMap(item)) {
       if (idx === undefined) throw new GoError('value is nil; should be of type string');
       if (typeof idx !== 'string') throw new GoError(`value has type ${typeName(idx)}; should be string`);
@@ -237,9 +260,9 @@ function length(orig: GoValue): GoValue {
   const item = underlying(orig);
   if (item === null) throw new GoError('len of nil pointer');
   if (item === undefined) throw new GoError('reflect: call of reflect.Value.Type on zero Value');
-  if (typeof item === 'string') return BigInt(isAscii(item) ? item.length : utf8Encoder.encode(item).length);
-  if (Array.isArray(item) || item instanceof Uint8Array) return BigInt(item.length);
-  if (isGoMap(item)) return BigInt(Object.keys(item).length);
+  if (typeof item === 'string') return goInt(isAscii(item) ? item.length : utf8Encoder.encode(item).length);
+  if (Array.isArray(item) || item instanceof Uint8Array) return goInt(item.length);
+  if (isGoMap(item)) return goInt(Object.keys(item).length);
   throw new GoError(`len of type ${typeName(orig)}`);
 }
 
@@ -342,6 +365,7 @@ function assignable(v: GoValue, t: GoParamType): boolean {
     case 'string':
       return typeof v === 'string';
     case 'int':
+      return v instanceof GoInt && v.type === 'int';
     case 'int64':
       return typeof v === 'bigint';
     case 'float64':
@@ -404,7 +428,7 @@ function callFn(name: string, fn: GoValue, ...args: GoValue[]): GoValue {
     } else if (!assignable(a, t)) {
       throw new GoError(`arg ${i}: value has type ${typeName(a)}; should be ${paramTypeName(t)}`);
     }
-    argv.push(a);
+    argv.push(t === 'int' ? (a as GoInt).value : a);
   }
   return spec.fn(...argv);
 }

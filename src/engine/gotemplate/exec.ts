@@ -4,7 +4,7 @@
  * treatment of nil and invalid values, and the same error messages and error locations.
  */
 import { formatTemplateValue, formatValue, quote, sortedKeys } from '../gofmt.js';
-import { FuncSpec, GoFunction, GoParamType, GoStruct, GoValue, goTypeName, isGoMap } from '../types.js';
+import { FuncSpec, GoFunction, GoInt, GoParamType, GoStruct, GoValue, goTypeName, isGoMap } from '../types.js';
 import {
   ActionNode,
   BranchNode,
@@ -331,18 +331,28 @@ export class Exec {
       if (Array.isArray(val)) {
         if (val.length > 0) {
           ran = true;
-          for (let i = 0; i < val.length; i++) one(nd > 1 ? BigInt(i) : undefined, val[i], true);
+          for (let i = 0; i < val.length; i++) one(nd > 1 ? new GoInt(BigInt(i)) : undefined, val[i], true);
         }
       } else if (val instanceof Uint8Array) {
         if (val.length > 0) {
           ran = true;
-          for (let i = 0; i < val.length; i++) one(nd > 1 ? BigInt(i) : undefined, BigInt(val[i]!), false);
+          for (let i = 0; i < val.length; i++) one(nd > 1 ? new GoInt(BigInt(i)) : undefined, new GoInt(BigInt(val[i]!), 'uint8'), false);
         }
       } else if (typeof val === 'bigint') {
         if (nd > 1) this.errorf(`can't use ${val} to iterate over more than one variable`);
         if (val > 0n) {
           ran = true;
           for (let i = 0n; i < val; i++) one(i, i, false);
+        }
+      } else if (val instanceof GoInt) {
+        // the elements have the integer's own type
+        if (nd > 1) this.errorf(`can't use ${val.value} to iterate over more than one variable`);
+        if (val.value > 0n) {
+          ran = true;
+          for (let i = 0n; i < val.value; i++) {
+            const e = new GoInt(i, val.type);
+            one(e, e, false);
+          }
         }
       } else if (val === undefined) {
         // an invalid value acts like an empty map
@@ -484,7 +494,7 @@ export class Exec {
     if (c.isFloat && !(t.length > 2 && t[0] === '0' && (t[1] === 'x' || t[1] === 'X') && !/[pP]/.test(t)) && t[0] !== "'" && /[.eEpP]/.test(t)) {
       return c.float64;
     }
-    if (c.isInt) return c.int64;
+    if (c.isInt) return (c.goInt ??= new GoInt(c.int64));
     if (c.isUint) this.errorf(`${t} overflows int`);
     return undefined;
   }
@@ -685,6 +695,10 @@ export class Exec {
         ok = typeof value === 'string';
         break;
       case 'int':
+        // the function receives the bigint
+        if (value instanceof GoInt && value.type === 'int') return value.value;
+        ok = false;
+        break;
       case 'int64':
         ok = typeof value === 'bigint';
         break;

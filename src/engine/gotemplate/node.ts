@@ -3,6 +3,7 @@
  * Go's text/template/parse so that error contexts (`at <...>`) print identically.
  */
 import { sprintf } from '../gofmt.js';
+import type { GoInt } from '../types.js';
 
 export const enum N {
   Text,
@@ -93,6 +94,8 @@ export interface NumberNode extends Base {
   int64: bigint;
   uint64: bigint;
   float64: number;
+  /** The Go `int` an integer literal stands for as an interface{} value (made on first use). */
+  goInt?: GoInt;
 }
 export interface StringNode extends Base {
   k: N.String;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { call, errorOf, show } from './helpers.js';
+import { GoInt, goInt } from '../../../src/engine/types.js';
 
 // Expected strings were printed by helm v4.1.4.
 describe('list, dict, default and reflection functions', () => {
@@ -41,7 +42,8 @@ describe('list, dict, default and reflection functions', () => {
     ['kindOf', [null], 'invalid'],
     ['typeOf', [null], '<nil>'],
     ['kindIs', ['slice', []], 'true'],
-    ['typeIsLike', ['int', 3n], 'true'],
+    ['typeIsLike', ['int', goInt(3)], 'true'],
+    ['typeIsLike', ['int64', 3n], 'true'],
     ['deepEqual', [[1n, 2n], [1n, 2n]], 'true'],
     ['deepEqual', [1n, 1], 'false'],
   ];

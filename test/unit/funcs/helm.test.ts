@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { call, errorOf, funcs, show } from './helpers.js';
+import { GoInt, goInt } from '../../../src/engine/types.js';
 import { CONTEXT_FUNCS, helmFuncs, sprigFuncs } from '../../../src/engine/funcs/index.js';
 
 const d = (...kv: unknown[]) => call('dict', ...(kv as never[]));
@@ -107,7 +108,8 @@ describe('Helm functions', () => {
 
 describe('url errors (helm output)', () => {
   it('matches Sprig and net/url', () => {
-    expect(errorOf('urlJoin', d('host', 1n))).toBe('unable to parse host key, must be of type string, but int found');
+    expect(errorOf('urlJoin', d('host', goInt(1)))).toBe('unable to parse host key, must be of type string, but int found');
+    expect(errorOf('urlJoin', d('host', 1n))).toBe('unable to parse host key, must be of type string, but int64 found');
     expect(errorOf('urlJoin', d('host', null))).toBe('runtime error: invalid memory address or nil pointer dereference');
     expect(errorOf('urlJoin', d('userinfo', 'a b:%zz'))).toBe(
       'unable to parse userinfo in dict: parse "proto://a b:%zz@host": net/url: invalid userinfo',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { call, errorOf, show } from './helpers.js';
+import { GoInt, goInt } from '../../../src/engine/types.js';
 
 // Expected strings were printed by helm v4.1.4.
 describe('math functions', () => {
@@ -59,13 +60,17 @@ describe('math functions', () => {
     expect(show(name, ...(args as never[]))).toBe(want);
   });
 
-  it('returns Go types: ints as bigint, floats as number', () => {
+  it('returns Go types: int64 as bigint, int as GoInt, floats as number', () => {
     expect(call('add', 1n, 2n)).toBe(3n);
+    expect(call('add', goInt(1), 2n)).toBe(3n);
     expect(call('add1', 1.5)).toBe(2n);
     expect(call('float64', 3n)).toBe(3);
+    expect(call('float64', goInt(3))).toBe(3);
     expect(call('divf', 10n, 4n)).toBe(2.5);
-    expect(call('atoi', '42')).toBe(42n);
-    expect(call('until', 2n)).toEqual([0n, 1n]);
+    expect(call('atoi', '42')).toEqual(goInt(42));
+    expect(call('int', '42')).toEqual(goInt(42));
+    expect(call('int64', goInt(42))).toBe(42n);
+    expect(call('until', 2n)).toEqual([goInt(0), goInt(1)]);
   });
 
   it('wraps int64 overflow like Go', () => {

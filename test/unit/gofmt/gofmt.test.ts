@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatFloat, formatValue, quote, sprint, sprintf, sprintln } from '../../../src/engine/gofmt.js';
-import { GoStruct, type GoValue } from '../../../src/engine/types.js';
+import { GoInt, GoStruct, goInt, type GoValue } from '../../../src/engine/types.js';
 
 class Version extends GoStruct {
   readonly goTypeName = '*semver.Version';
@@ -50,15 +50,16 @@ const cases: [string, GoValue[], string][] = [
   ['%5t', [true], ' true'],
   ['%v', [[1n, 'a', null]], '[1 a <nil>]'],
   ['%d', [[1n, 2n]], '[1 2]'],
-  ['%s', [['a', 1n]], '[a %!s(int=1)]'],
+  ['%s', [['a', goInt(1)]], '[a %!s(int=1)]'],
+  ['%s', [['a', 1n]], '[a %!s(int64=1)]'],
   ['%d %s', [1n], '1 %!s(MISSING)'],
-  ['%d', [1n, 2n, 'x'], '1%!(EXTRA int=2, string=x)'],
+  ['%d', [1n, goInt(2), 'x'], '1%!(EXTRA int=2, string=x)'],
   ['%[2]d %[1]s', ['a', 3n], '3 a'],
   ['%*d|%-*d|%.*f', [5n, 1n, 5n, 2n, 2n, 3.14159], '    1|2    |3.14'],
   ['%!', [], '%!!(MISSING)'],
   ['%', [], '%!(NOVERB)'],
   ['%[3]d', [1n], '%!d(BADINDEX)'],
-  ['%z', [1n], '%!z(int=1)'],
+  ['%z', [goInt(1)], '%!z(int=1)'],
   ['%*d', [1.5, 2n], '%!(BADWIDTH)2'],
   ['%#v', [1234567.0], '1.234567e+06'],
   ['%#v', ['a'], '"a"'],
@@ -79,7 +80,9 @@ const cases: [string, GoValue[], string][] = [
   ['%d', [null], '%!d(<nil>)'],
   ['%v', [null], '<nil>'],
   ['%T', [null], '<nil>'],
-  ['%T', [1n], 'int'],
+  ['%T', [goInt(1)], 'int'],
+  ['%T', [1n], 'int64'],
+  ['%T', [new GoInt(1n, 'uint8')], 'uint8'],
   ['%T', [[]], '[]interface {}'],
   ['%10T', ['x'], '    string'],
   ['%d', ['x'], '%!d(string=x)'],
