@@ -4,7 +4,8 @@
 // Usage: node scripts/corpus-diff.mjs [DIR] [--only NAME[,NAME]] [--verbose] [--no-variants]
 //   DIR defaults to /work/corpus: every sub-folder with a Chart.yaml (or every .tgz) is one chart.
 //   A chart folder may hold `corpus-args.txt`: extra `helm template` argument sets, one per line
-//   (words split on blanks, e.g. `--set ingress.enabled=true`), each run as one more variant.
+//   (words split on blanks; '...' and "..." quote, e.g. `--set ingress.enabled=true`), each run as
+//   one more variant.
 //
 // For every chart and every variant (default; --namespace x --kube-version 1.29.0; plus the
 // corpus-args.txt lines) it runs `.cache/tools/helm template rel-test CHART ARGS` and
@@ -126,6 +127,24 @@ function charts() {
   return out;
 }
 
+/** Splits a line into words like a shell would for plain words and '...' / "..." quotes. */
+function splitWords(line) {
+  const words = [];
+  const re = /'([^']*)'|"([^"]*)"|(\S+?)(?=\s|'|"|$)|\s+/g;
+  let cur;
+  let m;
+  while ((m = re.exec(line)) !== null) {
+    if (m[0].trim() === '') {
+      if (cur !== undefined) words.push(cur);
+      cur = undefined;
+      continue;
+    }
+    cur = (cur ?? '') + (m[1] ?? m[2] ?? m[3]);
+  }
+  if (cur !== undefined) words.push(cur);
+  return words;
+}
+
 function variants(c) {
   const v = [{ label: 'default', args: [] }];
   if (!noVariants) v.push({ label: 'ns+kube', args: ['--namespace', 'x', '--kube-version', '1.29.0'] });
@@ -134,7 +153,7 @@ function variants(c) {
     for (const line of readFileSync(extra, 'utf8').split('\n')) {
       const t = line.trim();
       if (!t || t.startsWith('#')) continue;
-      v.push({ label: t.length > 40 ? `${t.slice(0, 37)}...` : t, args: t.split(/\s+/) });
+      v.push({ label: t.length > 40 ? `${t.slice(0, 37)}...` : t, args: splitWords(t) });
     }
   }
   return v;
