@@ -128,7 +128,14 @@ export function loadValues(text: string, file: string): GoMap {
   const docs = splitYamlDocuments(text);
   for (const doc of docs) {
     if (docs.length > 1 && doc.trim() === '') continue;
-    const v = parseChartYaml(doc, file);
+    let v: GoValue;
+    try {
+      v = parseChartYaml(doc, file);
+    } catch (e) {
+      // helm's LoadValues wraps every document's unmarshal error (syntax and YAML-to-JSON conversion alike)
+      if (e instanceof Error) e.message = `cannot unmarshal yaml document: ${e.message}`;
+      throw e;
+    }
     if (v === null || v === undefined) continue;
     if (!isGoMap(v)) {
       throw new ChartLoadError(`cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'bool' : 'number'} into Go value of type map[string]interface {}`);

@@ -449,6 +449,30 @@ function goPrintScalar(k: V2Value): string {
   }
 }
 
+const nonFinite = { seen: false };
+
+/** Throws json.Marshal's error for the first non-finite float in marshal order (maps by sorted key). */
+function checkFinite(v: GoValue): void {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new YamlError(`error converting YAML to JSON: json: unsupported value: ${formatFloatG(v)}`);
+  } else if (Array.isArray(v)) {
+    for (const x of v) checkFinite(x);
+  } else if (isGoMap(v)) {
+    for (const k of Object.keys(v).sort()) checkFinite(v[k]);
+  }
+}
+
+/** toJsonValue for a whole document: conversion first, then the JSON marshal check. */
+function toJsonDocument(v: V2Value, sf?: ParseOpts['stringField']): GoValue {
+  nonFinite.seen = false;
+  const out = toJsonValue(v, 0, sf, sf ? [] : undefined);
+  if (nonFinite.seen) {
+    nonFinite.seen = false;
+    checkFinite(out);
+  }
+  return out;
+}
+
 /** sigs.k8s.io/yaml convertToJSONableObject + json.Marshal + json.Unmarshal into interface{}. */
 function toJsonValue(v: V2Value, depth: number, sf?: ParseOpts['stringField'], path?: (string | number)[]): GoValue {
   if (sf && path && (v.k === 'int' || v.k === 'float' || v.k === 'bool') && sf(path)) return stringifyScalar(v)!;
@@ -463,9 +487,9 @@ function toJsonValue(v: V2Value, depth: number, sf?: ParseOpts['stringField'], p
     case 'int':
       return Number(v.v);
     case 'float':
-      if (!Number.isFinite(v.v)) {
-        throw new YamlError(`error converting YAML to JSON: json: unsupported value: ${formatFloatG(v.v)}`);
-      }
+      // Reported after the whole conversion (sigs.k8s.io/yaml converts first, so a bad map key
+      // anywhere wins; json.Marshal then meets the first non-finite float in sorted-key order).
+      if (!Number.isFinite(v.v)) nonFinite.seen = true;
       return v.v === 0 ? 0 * Math.sign(1 / v.v) : v.v;
     case 'seq': {
       const out: GoValue[] = new Array(v.items.length);
@@ -975,7 +999,7 @@ function decodeDoc(text: string, doc: YDocument.Parsed, lc: LineCounter, file?: 
   const d = new Decoder(file, lc, text);
   try {
     const v2 = d.decode(doc.contents as YNode | null, 0);
-    return toJsonValue(v2, 0, stringField, stringField ? [] : undefined);
+    return toJsonDocument(v2, stringField);
   } catch (e) {
     if (e instanceof YamlError) {
       if (!e.message.startsWith('error converting YAML to JSON: ')) e.message = 'error converting YAML to JSON: ' + e.message;
@@ -1195,7 +1219,7 @@ export function parseYaml(text: string, opts?: ParseOpts): GoValue {
 
 /** Go value of a plain scalar inside a deep flow segment (JSON-converted like everything else). */
 function deepScalar(plain: string): GoValue {
-  return toJsonValue(resolvePlain(plain), 0);
+  return toJsonDocument(resolvePlain(plain));
 }
 function deepKey(plain: string | null, quoted: string | null): string {
   if (quoted !== null) return quoted;
