@@ -53,12 +53,19 @@ export interface DeployFlags extends ClusterFlags {
   'wait-for-window'?: boolean;
   /** Folder to look for rel.yaml in (default: the current directory). */
   cwd?: string;
+  /** Hand the rollout to a Job in the cluster (actions/detach.ts). */
+  detach?: boolean;
+  'detach-image'?: string;
+  /** Who/what started this deploy, recorded with the revision (default: $USER, cli or ci). */
+  trigger?: { by?: string; via?: string };
 }
 
 export interface DeployResult {
   release: Release;
   strategy: string;
   rolledBack?: { reason: string; detectionToSafeMs?: number };
+  /** With --detach: the Job that drives the rollout (release is then the revision it will record). */
+  detached?: import('./detach.js').DetachStarted;
 }
 
 interface Target {
@@ -125,6 +132,7 @@ export async function runDeploy(
   if (!t.name) throw new UserError('name the release to resume', { exitCode: ExitCode.USAGE });
   const s = t.settings;
   const strategyOf = () => (flags.canary !== undefined ? 'canary' : flags['blue-green'] ? 'blueGreen' : flags.rolling ? 'rolling' : (s.strategy?.type ?? 'rolling'));
+  if (flags.detach) (await import('./detach.js')).checkDetach(flags, strategyOf());
 
   // Maintenance windows (rel.yaml), checked before anything touches the cluster.
   const windowSpec: WindowsSpec | undefined = hasWindows(s.windows) ? s.windows : undefined;
@@ -166,7 +174,13 @@ export async function runDeploy(
 
   const type = strategyOf();
   let rollout: ProgressiveRollout | undefined;
-  const trigger = { by: process.env.USER ?? process.env.GITLAB_USER_LOGIN ?? process.env.GITHUB_ACTOR, via: process.env.CI ? 'ci' : 'cli', reason: forced, forced: forced !== undefined && Boolean(flags.force) };
+  let progressive: ConstructorParameters<typeof ProgressiveRollout>[1] | undefined;
+  const trigger = {
+    by: flags.trigger?.by ?? process.env.USER ?? process.env.GITLAB_USER_LOGIN ?? process.env.GITHUB_ACTOR,
+    via: flags.trigger?.via ?? (process.env.CI ? 'ci' : 'cli'),
+    reason: forced,
+    forced: forced !== undefined && Boolean(flags.force),
+  };
   if (type !== 'rolling') {
     const a = s.analysis ?? {};
     const steps = flags.steps ? parseSteps(flags.steps) : (s.strategy?.steps ?? [10, 25, 50, 100]);
@@ -198,7 +212,7 @@ export async function runDeploy(
       if (deadline) log(`  the maintenance window closes at ${deadline.toISOString()} (policy ${compiled.policy.canaryAtClose} before it)`);
       windowCheck = async () => (deadline && getClock().now().getTime() >= deadline.getTime() ? compiled.policy.canaryAtClose : undefined);
     }
-    rollout = new ProgressiveRollout(ctx, {
+    progressive = {
       strategy: type,
       steps: canarySteps,
       stepIntervalMs: parseDuration(flags['step-interval'] ?? s.strategy?.stepInterval ?? '1m', '--step-interval'),
@@ -225,7 +239,14 @@ export async function runDeploy(
       previewHost: flags['preview-host'] ?? s.strategy?.previewHost,
       scaleDownDelayMs: parseDuration(flags['scale-down-delay'] ?? s.strategy?.scaleDownDelay ?? '30s', '--scale-down-delay'),
       windowCheck,
-    });
+    };
+    rollout = new ProgressiveRollout(ctx, progressive);
+  }
+
+  if (flags.detach && progressive) {
+    const { startDetached } = await import('./detach.js');
+    const { defaultImage } = await import('../schedule/index.js');
+    return startDetached({ args, flags, target: t, ctx, strategy: progressive.strategy as 'canary' | 'blueGreen', timeoutMs, values, rollout: progressive, image: flags['detach-image'] ?? defaultImage(), log, signal });
   }
 
   try {

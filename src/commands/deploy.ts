@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { RelCommand, clusterFlags, commonFlags } from '../cli/base.js';
-import { runDeploy } from '../actions/deploy.js';
+import { type DeployResult, runDeploy } from '../actions/deploy.js';
+import { formatData } from '../cli/output.js';
 import { withProgress } from '../cli/progress.js';
 import { RolloutRolledBack } from '../rollout/progressive.js';
 
@@ -10,7 +11,15 @@ export default class Deploy extends RelCommand {
 RELEASE and CHART may be omitted in a folder with rel.yaml (--env picks the environment).
 A canary runs the new version beside the old one, moves traffic step by step (ingress-nginx or
 Gateway API weights, or the replica ratio), checks Prometheus at every step, and rolls back by
-itself when a check fails (exit code 3). Outside a maintenance window it refuses (exit code 4).`;
+itself when a check fails (exit code 3). Outside a maintenance window it refuses (exit code 4).
+
+--detach (canary and blue-green only) checks and renders everything here, then hands the rollout to a Job
+in the release namespace running the rel image (--detach-image) with its own ServiceAccount and the narrowest
+Role the chart needs; the chart, values and options travel in a Secret owned by the Job. It returns (exit 0)
+once the Job has started the rollout, printing the Job's name; follow it with \`rel status RELEASE --watch\`,
+and \`rel promote\` / \`rel abort\` work as usual (the rollout's state is in the cluster). The Job fails when the
+rollout is rolled back (exit code 3 in its pod); a pod that dies is retried and resumes the rollout.
+--dry-run with --detach prints the Job, RBAC and Secret (values elided) instead of creating them.`;
 
   static override examples = [
     '<%= config.bin %> deploy shop ./charts/shop -n prod --wait',
@@ -18,6 +27,7 @@ itself when a check fails (exit code 3). Outside a maintenance window it refuses
     '<%= config.bin %> deploy shop ./charts/shop --canary 10 --steps 25,50,100 --step-interval 2m --prometheus-url http://127.0.0.1:9090',
     '<%= config.bin %> deploy --env prod --blue-green --scale-down-delay 5m',
     '<%= config.bin %> deploy shop --resume -n prod',
+    '<%= config.bin %> deploy shop ./charts/shop -n prod --canary 10 --steps 25,50,100 --prometheus-url http://prometheus.monitoring:9090 --detach --detach-image registry.example.com/rel:0.1.0',
     '<%= config.bin %> deploy --env prod --force --reason "hotfix for INC-42"',
   ];
 
@@ -64,12 +74,18 @@ itself when a check fails (exit code 3). Outside a maintenance window it refuses
     force: Flags.boolean({ description: 'Deploy outside the maintenance window (needs --reason, recorded in history).' }),
     reason: Flags.string({ description: 'Why --force was used.' }),
     'wait-for-window': Flags.boolean({ description: 'Outside the window, wait for it to open (with a countdown), then deploy.' }),
+    detach: Flags.boolean({ description: 'Start the canary/blue-green rollout and return, leaving a Job in the cluster to drive it (not with --wait-for-window, --resume or a rolling deploy).' }),
+    'detach-image': Flags.string({ description: 'With --detach: container image with rel for the Job (default: $REL_IMAGE, else rel:<version>; build it with the Dockerfile).', env: 'REL_IMAGE', dependsOn: ['detach'] }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Deploy);
     const ac = new AbortController();
-    const onSigint = () => {
+    const onSigint = flags.detach ? () => {
+      process.stderr.write('\ninterrupted: the Job (if created) keeps driving the rollout; `rel abort` stops it\n');
+      ac.abort();
+      process.once('SIGINT', () => process.exit(130));
+    } : () => {
       process.stderr.write('\ninterrupted: rolling back safely (press Ctrl-C again to leave the rollout where it is; `rel deploy --resume` or `rel abort` continue it)\n');
       ac.abort();
       process.once('SIGINT', () => process.exit(130));
@@ -88,6 +104,7 @@ itself when a check fails (exit code 3). Outside a maintenance window it refuses
           ac.signal,
         ),
       );
+      if (r.detached) return this.printDetached(r.detached, rel0(r));
       const rel = r.release;
       this.log(`release "${rel.name}" ${rel.info.status}: revision ${rel.version} in namespace ${rel.namespace} (${rel.info.description})`);
       if (rel.info.notes) this.log(`\nNOTES:\n${rel.info.notes}`);
@@ -100,4 +117,25 @@ itself when a check fails (exit code 3). Outside a maintenance window it refuses
       process.removeListener('SIGINT', onSigint);
     }
   }
+
+  private printDetached(d: NonNullable<DeployResult['detached']>, release: string): void {
+    const ns = d.namespace;
+    if (d.dryRun) {
+      // The Secret's data is the chart and values: print its keys and sizes, not the values.
+      const shown = d.objects.map((o) =>
+        o.kind === 'Secret'
+          ? { ...o, data: Object.fromEntries(Object.entries((o.data as Record<string, string>) ?? {}).map(([k, v]) => [k, `<${Buffer.from(v, 'base64').length} bytes, elided>`])) }
+          : o,
+      );
+      process.stdout.write(shown.map((o) => `---\n${formatData(o, 'yaml')}`).join(''));
+      return;
+    }
+    const kind = d.strategy === 'canary' ? 'canary' : 'blue-green';
+    this.log(`${kind} rollout of ${release} revision ${d.revision} handed to Job ${d.job} in namespace ${ns}${d.progress ? `: ${d.progress}` : ''}`);
+    if (d.notStarted) this.log(`  note: ${d.notStarted}`);
+    this.log(`  follow:   rel status ${release} -n ${ns} --watch    (logs: kubectl logs -f job/${d.job} -n ${ns})`);
+    this.log(`  control:  rel promote ${release} -n ${ns}    rel abort ${release} -n ${ns}`);
+  }
 }
+
+const rel0 = (r: DeployResult) => r.release.name;

@@ -22,7 +22,8 @@ export { ObjectStore } from './store.js';
 export type { KubeObject, StoreEvent, ListResult, Watch } from './store.js';
 export { resourceKey, apiVersionOf, type ResourceType } from './resources.js';
 export { SandboxServer, type FaultConfig } from './server.js';
-export { FAIL_ANNOTATION, NODE_NAME } from './controllers/index.js';
+export { FAIL_ANNOTATION, NODE_NAME, type PodRunner, type PodProcess } from './controllers/index.js';
+export { localKubelet, sandboxToken, type LocalKubeletOptions } from './controllers/local-kubelet.js';
 export { writeKubeconfig, sandboxKubeconfig, CONTEXT_NAME } from './kubeconfig.js';
 
 export interface SandboxOptions extends ControllerOptions {

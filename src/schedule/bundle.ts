@@ -19,9 +19,11 @@ export class BundleTooLargeError extends Error {
   constructor(
     readonly size: number,
     readonly biggest: { file: string; bytes: number }[],
+    what = 'the project bundle for the scheduled run',
+    holder = 'ConfigMap',
   ) {
     super(
-      `the project bundle for the scheduled run is ${fmtBytes(size)}, over the 1 MiB a Kubernetes ConfigMap can hold. ` +
+      `${what} is ${fmtBytes(size)}, over the 1 MiB a Kubernetes ${holder} can hold. ` +
         `Largest files: ${biggest.map((b) => `${b.file} (${fmtBytes(b.bytes)})`).join(', ')}. ` +
         'Shrink the chart (add a .helmignore for tests, docs, images), or keep large files out of the chart folder.',
     );
@@ -118,4 +120,61 @@ export function writeConfigMapFiles(cm: { data?: Record<string, string>; binaryD
   mkdirSync(dir, { recursive: true });
   for (const [k, v] of Object.entries(cm.data ?? {})) writeFileSync(join(dir, k), v);
   for (const [k, v] of Object.entries(cm.binaryData ?? {})) writeFileSync(join(dir, k), Buffer.from(v, 'base64'));
+}
+
+/**
+ * Packs files under new names (`to`, posix, relative) into one gzipped tar, the way makeBundle does (fixed
+ * mtimes, no owners). A folder entry packs every file below it (except .git). Throws BundleTooLargeError
+ * when the tar plus `extraBytes` passes 1 MiB.
+ */
+export async function packFiles(
+  entries: { from: string; to: string }[],
+  opts: { extraBytes?: number; what?: string; holder?: string } = {},
+): Promise<{ tgz: Buffer; files: string[]; size: number }> {
+  const stage = mkdtempSync(join(tmpdir(), 'rel-pack-'));
+  try {
+    const sizes = new Map<string, number>();
+    const put = (from: string, to: string) => {
+      const dest = join(stage, to);
+      mkdirSync(dirname(dest), { recursive: true });
+      copyFileSync(from, dest);
+      sizes.set(to, lstatSync(from).size);
+    };
+    for (const e of entries) {
+      if (!existsSync(e.from)) throw new Error(`${e.from} does not exist`);
+      if (lstatSync(e.from).isDirectory()) {
+        const files: string[] = [];
+        walk(e.from, files);
+        for (const f of files) put(f, `${e.to}/${relative(e.from, f).split(sep).join('/')}`);
+      } else put(e.from, e.to);
+    }
+    const files = [...sizes.keys()].sort();
+    const file = join(stage, '..', `${stage.split(sep).pop()}.tgz`);
+    try {
+      await tar.create({ gzip: { level: 9 }, cwd: stage, file, portable: true, mtime: new Date(0), noDirRecurse: true }, files);
+      const tgz = readFileSync(file);
+      const size = tgz.length + (opts.extraBytes ?? 0);
+      if (size > CONFIGMAP_LIMIT) {
+        const biggest = [...sizes.entries()].map(([f, bytes]) => ({ file: f, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, 3);
+        throw new BundleTooLargeError(size, biggest, opts.what, opts.holder);
+      }
+      return { tgz, files, size };
+    } finally {
+      rmSync(file, { force: true });
+    }
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+/** Unpacks a tar made by packFiles into a new temporary folder; returns it and a cleanup function. */
+export async function unpackFiles(tgzFile: string): Promise<{ dir: string; cleanup: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'rel-detached-'));
+  try {
+    await tar.extract({ file: tgzFile, cwd: dir, strict: true, preservePaths: false });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`cannot unpack ${tgzFile}: ${(e as Error).message}`);
+  }
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -25,8 +25,25 @@ export interface ControllerOptions {
   podStartMs?: number;
   /** time a Job's pod runs before it completes (ms) */
   jobRunMs?: number;
+  /** A "local kubelet": runs some pods for real (see local-kubelet.ts); other pods keep the simulated behaviour. */
+  podRunner?: PodRunner;
   log?: (line: string) => void;
 }
+
+/** A pod's process started by a PodRunner. */
+export interface PodProcess {
+  /** Resolves when the process ends: exit code 0 completes the pod, anything else fails it. */
+  exited: Promise<{ exitCode: number; message?: string }>;
+  /** Called when the pod is deleted (or the sandbox stops) while the process runs. */
+  kill(): void;
+}
+
+/**
+ * Runs a pod whose containers the sandbox cannot simulate meaningfully (e.g. the rel image): return a
+ * PodProcess to run it, or undefined to keep the simulated behaviour. `get` reads objects from the store
+ * (resource keys like '/secrets', '/configmaps') for volumes and env.
+ */
+export type PodRunner = (pod: KubeObject, get: (resource: string, namespace: string, name: string) => KubeObject | undefined) => PodProcess | undefined;
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
@@ -60,6 +77,31 @@ function isPodReady(p: KubeObject): boolean {
   return ((p.status as Obj | undefined)?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True');
 }
 
+/** The podFailurePolicy rule that matches a failed pod (batch/v1 semantics), with the Job controller's message. */
+function podFailureAction(policy: Obj | undefined, p: KubeObject): { action: string; message: string } | undefined {
+  const rules = (policy?.rules ?? []) as Obj[];
+  const st = (p.status as Obj | undefined) ?? {};
+  const statuses = (st.containerStatuses ?? []) as Obj[];
+  for (const [i, r] of rules.entries()) {
+    if (r.onExitCodes) {
+      const e = r.onExitCodes as Obj;
+      for (const cs of statuses) {
+        const code = cs.state?.terminated?.exitCode;
+        if (typeof code !== 'number' || code === 0 || (e.containerName && e.containerName !== cs.name)) continue;
+        const inValues = (e.values ?? []).includes(code);
+        if (e.operator === 'In' ? inValues : !inValues) {
+          return { action: r.action, message: `Container ${cs.name} for pod ${p.metadata.namespace}/${p.metadata.name} failed with exit code ${code} matching ${r.action} rule at index ${i}` };
+        }
+      }
+    } else if (r.onPodConditions) {
+      const conds = (st.conditions ?? []) as Obj[];
+      const m = (r.onPodConditions as Obj[]).find((pc) => conds.some((c) => c.type === pc.type && c.status === (pc.status ?? 'True')));
+      if (m) return { action: r.action, message: `Pod ${p.metadata.namespace}/${p.metadata.name} has condition ${m.type} matching ${r.action} rule at index ${i}` };
+    }
+  }
+  return undefined;
+}
+
 function controllerOf(o: KubeObject): OwnerReference | undefined {
   return (o.metadata.ownerReferences ?? []).find((r) => r.controller);
 }
@@ -88,10 +130,13 @@ export class Controllers {
   private timers = new Set<NodeJS.Timeout>();
   private owners = new Map<string, Set<string>>(); // owner uid -> dependent keys
   private cronTimers = new Set<string>();
+  private deadlineTimers = new Set<string>();
   private podIp = 2;
   private stopped = false;
   private readonly podStartMs: number;
   private readonly jobRunMs: number;
+  private podRunner?: PodRunner;
+  private processes = new Map<string, PodProcess>(); // pod uid -> running process
   private log: (line: string) => void;
 
   constructor(
@@ -100,7 +145,13 @@ export class Controllers {
   ) {
     this.podStartMs = opts.podStartMs ?? 500;
     this.jobRunMs = opts.jobRunMs ?? 800;
+    this.podRunner = opts.podRunner;
     this.log = opts.log ?? (() => {});
+  }
+
+  /** Sets (or with undefined removes) the local kubelet hook for pods started from now on. */
+  setPodRunner(runner: PodRunner | undefined): void {
+    this.podRunner = runner;
   }
 
   private rt(key: string): ResourceType {
@@ -124,6 +175,8 @@ export class Controllers {
     this.watch?.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    for (const p of this.processes.values()) p.kill();
+    this.processes.clear();
   }
 
   private later(ms: number, fn: () => void): void {
@@ -271,6 +324,7 @@ export class Controllers {
     if (k.startsWith('gc|')) return this.gcDependents(k.slice(3));
     const [res, ns, name] = k.split('|') as [string, string, string];
     const o = this.cluster.store.getRaw(res, ns, name);
+    if (res === R.pods && this.processes.size) this.killGone(ns, name, o);
     if (o?.metadata.deletionTimestamp && res !== R.namespaces) {
       await this.finalize(res, o);
       if (res !== R.pods) return;
@@ -415,6 +469,43 @@ export class Controllers {
 
   // ---- pods ----
 
+  /** Stops the process of a pod that was deleted (or is being deleted). */
+  private killGone(ns: string, name: string, o: KubeObject | undefined): void {
+    for (const [uid, p] of this.processes) {
+      const [pns, pname] = uid.split('|', 3).slice(1) as [string, string];
+      if (pns !== ns || pname !== name) continue;
+      if (o && !o.metadata.deletionTimestamp && o.metadata.uid === uid.split('|')[0]) continue;
+      this.processes.delete(uid);
+      p.kill();
+    }
+  }
+
+  /** Runs a pod through the local kubelet hook; true when the hook took it. */
+  private async runPod(o: KubeObject, running: (status: Obj) => Promise<void>): Promise<boolean> {
+    if (!this.podRunner) return false;
+    let proc: PodProcess | undefined;
+    try {
+      proc = this.podRunner(o, (res, ns, n) => this.cluster.store.getRaw(res, ns, n));
+    } catch (e) {
+      this.log(`pod runner failed for ${o.metadata.namespace}/${o.metadata.name}: ${e instanceof Error ? e.message : e}`);
+      return false;
+    }
+    if (!proc) return false;
+    const ns = o.metadata.namespace!;
+    const name = o.metadata.name!;
+    const uid = o.metadata.uid!;
+    this.processes.set(`${uid}|${ns}|${name}`, proc);
+    await running({});
+    void proc.exited.then(
+      (r) => {
+        this.processes.delete(`${uid}|${ns}|${name}`);
+        return this.completePod(ns, name, uid, r.exitCode, r.message);
+      },
+      (e) => this.log(String(e)),
+    ).catch((e) => this.log(String(e)));
+    return true;
+  }
+
   private async pod(o: KubeObject): Promise<void> {
     const c = this.cluster;
     const t = this.rt(R.pods);
@@ -464,6 +555,13 @@ export class Controllers {
     };
     const cs = (state: Obj, ready: boolean, extra: Obj = {}) =>
       containers.map((k) => ({ name: k.name, image: k.image, imageID: `${k.image}@sha256:${'0'.repeat(64)}`, containerID: `sandbox://${uid.slice(0, 8)}-${k.name}`, ready, started: ready || !!state.running, restartCount: 0, state, lastState: {}, ...extra }));
+    if (!fail && (await this.runPod(o, async () => {
+      await c.writeStatus(t, o, { ...base, phase: 'Running', conditions: condsFor(true), containerStatuses: cs({ running: { startedAt: t0 } }, true) }, 'kubelet');
+      for (const k of containers) {
+        this.event(o, 'Normal', 'Pulled', `Container image "${k.image}" already present on machine`, 'kubelet');
+        this.event(o, 'Normal', 'Started', `Started container ${k.name} (local kubelet)`, 'kubelet');
+      }
+    }))) return;
     let status: Obj;
     if (fail === 'image-pull') {
       status = {
@@ -506,14 +604,16 @@ export class Controllers {
     }
   }
 
-  private async completePod(ns: string, name: string, uid: string): Promise<void> {
+  private async completePod(ns: string, name: string, uid: string, exitCode = 0, message?: string): Promise<void> {
     const o = this.cluster.store.getRaw(R.pods, ns, name);
     if (!o || o.metadata.uid !== uid || o.metadata.deletionTimestamp) return;
     const st = structuredClone(o.status as Obj);
     const t1 = now();
-    st.phase = 'Succeeded';
-    st.conditions = (st.conditions ?? []).map((x: Obj) => (x.type === 'Ready' || x.type === 'ContainersReady' ? { ...x, status: 'False', reason: 'PodCompleted', lastTransitionTime: t1 } : x));
-    st.containerStatuses = (st.containerStatuses ?? []).map((x: Obj) => ({ ...x, ready: false, started: false, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: x.state?.running?.startedAt ?? t1, finishedAt: t1 } } }));
+    st.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
+    const reason = exitCode === 0 ? 'PodCompleted' : 'PodFailed';
+    st.conditions = (st.conditions ?? []).map((x: Obj) => (x.type === 'Ready' || x.type === 'ContainersReady' ? { ...x, status: 'False', reason, lastTransitionTime: t1 } : x));
+    const term = (x: Obj) => ({ exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', ...(message ? { message } : {}), startedAt: x.state?.running?.startedAt ?? t1, finishedAt: t1 });
+    st.containerStatuses = (st.containerStatuses ?? []).map((x: Obj) => ({ ...x, ready: false, started: false, state: { terminated: term(x) } }));
     await this.cluster.writeStatus(this.rt(R.pods), o, st, 'kubelet');
   }
 
@@ -846,9 +946,40 @@ export class Controllers {
     const completions: number = spec.completions ?? 1;
     const parallelism: number = spec.parallelism ?? 1;
     const t = now();
-    const status: Obj = { ...prev, startTime: prev.startTime ?? t, uncountedTerminatedPods: {} };
-    if (!finished && !spec.suspend) {
-      if (failed > (spec.backoffLimit ?? 6)) {
+    // A suspended Job has not started (its activeDeadlineSeconds counts from the resume).
+    const status: Obj = { ...prev, startTime: spec.suspend && !finished ? undefined : (prev.startTime ?? t), uncountedTerminatedPods: {} };
+    const failJob = (reason: string, message: string) => [
+      { type: 'FailureTarget', status: 'True', reason, message, lastProbeTime: t, lastTransitionTime: t },
+      { type: 'Failed', status: 'True', reason, message, lastProbeTime: t, lastTransitionTime: t },
+    ];
+    // podFailurePolicy: the first matching rule of each failed pod decides (FailJob, Ignore, Count).
+    let counted = failed;
+    let policyFailure: string | undefined;
+    for (const p of pods.filter((x) => phase(x) === 'Failed')) {
+      const action = podFailureAction(spec.podFailurePolicy, p);
+      if (action?.action === 'Ignore') counted--;
+      else if (action?.action === 'FailJob' && !policyFailure) policyFailure = action.message;
+    }
+    const deadlineMs = typeof spec.activeDeadlineSeconds === 'number' && !spec.suspend ? Date.parse(status.startTime) + spec.activeDeadlineSeconds * 1000 : undefined;
+    if (!finished && !spec.suspend && policyFailure) {
+      for (const p of active) await this.deletePod(p);
+      this.event(j, 'Warning', 'PodFailurePolicy', policyFailure, 'job-controller');
+      status.conditions = failJob('PodFailurePolicy', policyFailure);
+    } else if (!finished && deadlineMs !== undefined && Date.now() >= deadlineMs && succeeded < completions) {
+      for (const p of active) await this.deletePod(p);
+      this.event(j, 'Warning', 'DeadlineExceeded', 'Job was active longer than specified deadline', 'job-controller');
+      status.conditions = failJob('DeadlineExceeded', 'Job was active longer than specified deadline');
+    } else if (!finished && !spec.suspend) {
+      if (deadlineMs !== undefined && !this.deadlineTimers.has(j.metadata.uid!)) {
+        // at most an hour ahead (setTimeout's range); the reconcile then schedules the next check
+        const uid = j.metadata.uid!;
+        this.deadlineTimers.add(uid);
+        this.later(Math.min(3_600_000, Math.max(0, deadlineMs - Date.now()) + 50), () => {
+          this.deadlineTimers.delete(uid);
+          this.enqueue(R.jobs, j);
+        });
+      }
+      if (counted > (spec.backoffLimit ?? 6)) {
         for (const p of active) await this.deletePod(p);
         this.event(j, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'job-controller');
         status.conditions = [
