@@ -8,6 +8,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as nodePath from 'node:path';
 import type { GoMap, GoValue } from '../engine/types.js';
 import { goInt, newMap } from '../engine/types.js';
+import { quickManifestHead } from '../fast/manifest-head.js';
 
 export interface TemplateOptions {
   /** Release name (helm: first argument when two are given; default `release-name`). */
@@ -376,8 +377,8 @@ async function renderTemplate(o: TemplateOptions, warn: (m: string) => void, out
 }
 
 /**
- * Parser for the heads of rendered manifests (kind, name, annotations). js-yaml (fast) reads
- * well-formed documents; anything it rejects, or that uses merge keys, goes through the shared
+ * Parser for the heads of rendered manifests (kind, name, annotations). A quick reader takes plain
+ * block YAML; js-yaml (fast) reads other well-formed documents; anything it rejects, or that uses merge keys, goes through the shared
  * go-yaml-compatible codec, which gives helm's exact error text.
  */
 async function manifestHeadParser(): Promise<(text: string) => GoValue> {
@@ -385,6 +386,9 @@ async function manifestHeadParser(): Promise<(text: string) => GoValue> {
   const load = jsyaml.default.load;
   const schema = jsyaml.default.CORE_SCHEMA;
   return (text: string): GoValue => {
+    // Most rendered manifests are plain block YAML: read just their heads (src/fast/manifest-head.ts).
+    const quick = quickManifestHead(text);
+    if (quick !== undefined) return quick;
     if (!text.includes('<<')) {
       try {
         return toGo(load(text, { schema, json: true }));
