@@ -1,14 +1,24 @@
 #!/usr/bin/env node
-// The `rel` executable. `rel template …` and `rel version` take a fast path that does not load
+// The `rel` executable (CommonJS: bin/package.json; Node starts a CommonJS entry a few ms sooner
+// than an ES module). `rel template …` and `rel version` take a fast path that does not load
 // oclif (start-up matters for them: see bench/template.mjs); everything else, help included,
 // goes through the compiled oclif commands in dist/. REL_NO_FAST=1 forces oclif; REL_FAST_REQUIRED=1
 // (tests) makes it an error when the fast path should but cannot run.
+'use strict';
+const { join } = require('node:path');
+
 const argv = process.argv.slice(2);
 const cmd = argv[0];
+const dist = join(__dirname, '../dist');
 const eligible =
   !process.env.REL_NO_FAST &&
   ((cmd === 'version' && argv.length === 1) || (cmd === 'template' && !argv.includes('--help') && !argv.includes('-h')));
 
+/**
+ * `rel template`: dist/fast/template.cjs (scripts/build-fast.mjs) through the CommonJS build of
+ * src/fast/load.ts, used only when newer than the command whose flags it copies. Resolves to
+ * false when the fast path cannot run.
+ */
 async function fast() {
   if (cmd === 'version') {
     let mod;
@@ -21,14 +31,13 @@ async function fast() {
     process.stdout.write(`rel ${v.version} (helm-compatible ${v.helmVersion}, kube ${v.kubeVersion}, node ${process.version})\n`);
     return true;
   }
-  // dist/fast/template.cjs (scripts/build-fast.mjs), used only when newer than the command whose flags it copies.
   let loadBundle;
   try {
-    ({ loadBundle } = await import('../dist/fast/load.js'));
+    ({ loadBundle } = require(join(dist, 'fast/load.cjs')));
   } catch {
     return false;
   }
-  const bundle = loadBundle(new URL('../dist/fast/', import.meta.url), new URL('../dist/commands/template.js', import.meta.url));
+  const bundle = loadBundle(join(dist, 'fast'), join(dist, 'commands/template.js'));
   if (!bundle) return false;
   const code = await bundle.mod.main(argv.slice(1));
   if (code === null) return false;
@@ -37,11 +46,14 @@ async function fast() {
   return true;
 }
 
-if (!(eligible && (await fast()))) {
+async function oclif() {
   if (eligible && process.env.REL_FAST_REQUIRED) {
     process.stderr.write('rel: the fast path could not run (stale or missing dist/fast/template.cjs: run `node scripts/build-fast.mjs`)\n');
     process.exit(70);
   }
   const { execute } = await import('@oclif/core');
-  await execute({ dir: import.meta.url });
+  // The package root (its package.json holds the oclif configuration).
+  await execute({ dir: join(__dirname, '..') });
 }
+
+(eligible ? fast() : Promise.resolve(false)).then((done) => (done ? undefined : oclif()));

@@ -11,12 +11,13 @@
 //    into one minified CommonJS-style file, dist/fast/template.cjs, with the flag table embedded.
 //    `createRequire(import.meta.url)('pkg')` (lazy loads in the engine) become plain require()
 //    so that those packages are bundled too; import() becomes require() (esbuild), so the file
-//    runs in a vm.Script (src/fast/load.ts).
+//    runs in a vm.Script (src/fast/load.ts, which bin/run.js requires as dist/fast/load.cjs).
 // 3. Trains V8's code cache (dist/fast/template.cache) by rendering sample charts from
 //    test/fixtures with the bundle, when they are there (else the first `rel template` writes it).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -40,6 +41,16 @@ const spec = await specFromCommand('template', Template);
 if (spec.unsupported.length > 0) {
   console.warn(`build-fast: the fast path cannot mirror \`rel template\` (${spec.unsupported.join('; ')}); rel will use oclif.`);
 }
+
+// One copy of each package: js-yaml resolves to its CommonJS build for require() and to its ES
+// build for import(), and the bundle would carry (and warm up) both.
+const jsYamlFile = createRequire(join(root, 'package.json')).resolve('js-yaml');
+const singleCopyPlugin = {
+  name: 'single-copy',
+  setup(b) {
+    b.onResolve({ filter: /^js-yaml$/ }, () => ({ path: jsYamlFile }));
+  },
+};
 
 const lazyRequirePlugin = {
   name: 'lazy-require',
@@ -67,7 +78,19 @@ const result = await build({
   logLevel: 'warning',
   define: { __REL_TEMPLATE_SPEC__: JSON.stringify(spec), 'import.meta.url': '__relUrl' },
   supported: { 'dynamic-import': false },
-  plugins: [lazyRequirePlugin],
+  plugins: [singleCopyPlugin, lazyRequirePlugin],
+});
+// bin/run.js (CommonJS) loads the bundle through a CommonJS copy of src/fast/load.ts: require()
+// of one small file costs less start-up than import() of an ES module.
+await build({
+  entryPoints: [join(outDir, 'load.js')],
+  outfile: join(outDir, 'load.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  legalComments: 'none',
+  logLevel: 'warning',
 });
 // --meta: what went into the bundle (https://esbuild.github.io/analyze/).
 if (process.argv.includes('--meta')) writeFileSync(join(outDir, 'template.meta.json'), JSON.stringify(result.metafile));
