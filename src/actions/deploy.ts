@@ -38,6 +38,7 @@ export interface DeployFlags extends ClusterFlags {
   'step-interval'?: string;
   'analysis-interval'?: string;
   'failure-limit'?: number;
+  'min-requests'?: number;
   'max-error-rate'?: number;
   'max-latency-ratio'?: number;
   'prometheus-url'?: string;
@@ -164,6 +165,7 @@ export async function runDeploy(
       'step-interval': flags['step-interval'] ?? `${rs.stepIntervalMs}ms`,
       'analysis-interval': flags['analysis-interval'] ?? `${rs.analysisIntervalMs}ms`,
       'failure-limit': flags['failure-limit'] ?? (rs.failureLimit as number),
+      'min-requests': flags['min-requests'] ?? (rs.minRequests as number | undefined),
       'max-error-rate': flags['max-error-rate'] ?? (rs.maxErrorRate as number),
       'max-latency-ratio': flags['max-latency-ratio'] ?? (rs.maxLatencyRatio as number),
       'prometheus-url': flags['prometheus-url'] ?? (rs.prometheusUrl as string | undefined),
@@ -199,6 +201,8 @@ export async function runDeploy(
         failureLimit: c.failureLimit ?? a.failureLimit ?? 2,
         inconclusiveLimit: c.inconclusiveLimit ?? 3,
         noData: c.noData ?? 'inconclusive',
+        countQuery: c.countQuery,
+        minRequests: c.minRequests,
       }));
     const [hName, hValue] = (flags['canary-header'] ?? s.strategy?.header ?? '').split('=');
     let windowCheck: (() => Promise<'rollback' | 'pause' | 'finish' | undefined>) | undefined;
@@ -218,6 +222,7 @@ export async function runDeploy(
       stepIntervalMs: parseDuration(flags['step-interval'] ?? s.strategy?.stepInterval ?? '1m', '--step-interval'),
       analysisIntervalMs,
       failureLimit: flags['failure-limit'] ?? a.failureLimit ?? 2,
+      minRequests: flags['min-requests'] ?? a.minRequests ?? 0,
       maxErrorRate: flags['max-error-rate'] ?? a.maxErrorRate ?? 0.05,
       maxLatencyRatio: flags['max-latency-ratio'] ?? a.maxLatencyRatio ?? 3,
       extraChecks,
@@ -267,11 +272,11 @@ export async function runDeploy(
       applyObjects: rollout ? (objs, rls, prev) => rollout!.run(objs, rls, prev, resumeState) : undefined,
       recordMeasurements: rollout ? () => rollout!.measurements : undefined,
     });
-    await notify(s.notifications, 'promoted', { release: t.name, namespace: ctx.namespace, revision: release.version, strategy: type, message: release.info.description ?? '' }, log);
+    await notify(s.notifications, 'promoted', { release: t.name, namespace: ctx.namespace, revision: release.version, strategy: type, message: release.info.description ?? '', measurements: rollout?.measurements }, log);
     return { release, strategy: type };
   } catch (e) {
     if (e instanceof RolloutRolledBack) {
-      await notify(s.notifications, 'rolled-back', { release: t.name, namespace: ctx.namespace, strategy: type, message: e.message }, log);
+      await notify(s.notifications, 'rolled-back', { release: t.name, namespace: ctx.namespace, revision: e.timing.revision, strategy: type, message: e.message, reason: e.message, measurements: e.measurements }, log);
     } else if (!(e instanceof UserError && e.exitCode === ExitCode.USAGE)) {
       await notify(s.notifications, 'failed', { release: t.name, namespace: ctx.namespace, strategy: type, message: (e as Error).message }, log);
     }

@@ -17,6 +17,13 @@ export interface Check {
   /** Consecutive inconclusive (no data, or provider errors) measurements that fail the rollout. */
   inconclusiveLimit: number;
   noData: 'pass' | 'fail' | 'inconclusive';
+  /**
+   * PromQL (with {{variables}}) giving the number of requests the check's window holds. When it is below
+   * minRequests the measurement is inconclusive: too few requests to tell a pass from a failure.
+   */
+  countQuery?: string;
+  /** Fewest requests in the window for a conclusive measurement (0 or unset: no minimum). */
+  minRequests?: number;
 }
 
 export interface Measurement {
@@ -25,6 +32,8 @@ export interface Measurement {
   value?: number;
   result: 'pass' | 'fail' | 'inconclusive' | 'error';
   message: string;
+  /** Requests in the window, when the check has a minimum. */
+  requests?: number;
 }
 
 /** Variables available in check queries. */
@@ -54,12 +63,20 @@ export function promDuration(ms: number): string {
   return `${s}s`;
 }
 
+/** Requests the canary answered in the check's window (the count the minimum applies to). */
+export const CANARY_REQUESTS_QUERY = 'sum(increase({{selectors.requests}}{ {{selectors.canary}} }[{{interval}}]))';
+
 /**
  * Built-in checks for a router's metrics: the canary's 5xx share must stay at or below
  * maxErrorRate, and its p99 latency at or below maxLatencyRatio × the stable version's.
  */
-export function builtinChecks(opts: { maxErrorRate: number; maxLatencyRatio: number; intervalMs: number; failureLimit: number }): Check[] {
-  const common = { intervalMs: opts.intervalMs, failureLimit: opts.failureLimit, inconclusiveLimit: Math.max(opts.failureLimit, 3) };
+export function builtinChecks(opts: { maxErrorRate: number; maxLatencyRatio: number; intervalMs: number; failureLimit: number; minRequests?: number }): Check[] {
+  const common = {
+    intervalMs: opts.intervalMs,
+    failureLimit: opts.failureLimit,
+    inconclusiveLimit: Math.max(opts.failureLimit, 3),
+    ...(opts.minRequests ? { minRequests: opts.minRequests, countQuery: CANARY_REQUESTS_QUERY } : {}),
+  };
   return [
     {
       name: 'error-rate',
@@ -125,7 +142,10 @@ export class Analysis {
       this.measurements.push(m);
       const isFail = m.result === 'fail';
       const isIncon = m.result === 'inconclusive' || m.result === 'error';
-      this.failures.set(c.name, isFail ? (this.failures.get(c.name) ?? 0) + 1 : 0);
+      // A pass ends a run of failures; an inconclusive measurement (no data, too few requests, provider
+      // error) neither counts as a failure nor clears one: it tells nothing about the version.
+      if (isFail) this.failures.set(c.name, (this.failures.get(c.name) ?? 0) + 1);
+      else if (!isIncon) this.failures.set(c.name, 0);
       this.inconclusive.set(c.name, isIncon ? (this.inconclusive.get(c.name) ?? 0) + 1 : 0);
       if (!failure && c.failureLimit > 0 && this.failures.get(c.name)! >= c.failureLimit) {
         failure = `check ${c.name} failed ${this.failures.get(c.name)} times in a row (${m.message})`;
@@ -145,6 +165,23 @@ export class Analysis {
     } catch (e) {
       return { ...base, result: 'error', message: (e as Error).message };
     }
+    if (c.minRequests && c.minRequests > 0 && c.countQuery) {
+      let n: number | undefined;
+      try {
+        n = await this.provider.query(renderQuery(c.countQuery, this.vars));
+      } catch (e) {
+        return { ...base, result: 'error', message: (e as Error).message.split('\n')[0]! };
+      }
+      if ((n ?? 0) < c.minRequests) {
+        return { ...base, result: 'inconclusive', message: `${Math.round(n ?? 0)} requests in the ${this.vars.interval} window, fewer than the minimum ${c.minRequests}`, requests: n ?? 0 };
+      }
+      const m = await this.evaluate(c, query, base);
+      return { ...m, requests: n };
+    }
+    return this.evaluate(c, query, base);
+  }
+
+  private async evaluate(c: Check, query: string, base: { check: string; at: string }): Promise<Measurement> {
     let v: number | undefined;
     try {
       v = await this.provider.query(query);

@@ -23,6 +23,8 @@ const check = {
     failureLimit: { type: 'integer', minimum: 0 },
     inconclusiveLimit: { type: 'integer', minimum: 0 },
     noData: { enum: ['pass', 'fail', 'inconclusive'] },
+    countQuery: { type: 'string', description: 'PromQL giving the number of requests in the window; with minRequests' },
+    minRequests: { type: 'integer', minimum: 0, description: 'fewer requests than this in the window: inconclusive' },
   },
 } as const;
 
@@ -43,6 +45,7 @@ const analysis = {
     },
     interval: duration,
     failureLimit: { type: 'integer', minimum: 0 },
+    minRequests: { type: 'integer', minimum: 0 },
     maxErrorRate: { type: 'number', minimum: 0, maximum: 1 },
     maxLatencyRatio: { type: 'number', minimum: 0 },
     checks: { type: 'array', items: check },

@@ -34,12 +34,15 @@ export interface CheckSpec {
   failureLimit?: number;
   inconclusiveLimit?: number;
   noData?: 'pass' | 'fail' | 'inconclusive';
+  countQuery?: string;
+  minRequests?: number;
 }
 
 export interface AnalysisSpec {
   prometheus?: { url?: string; bearerTokenEnv?: string; insecureSkipVerify?: boolean; caFile?: string; timeout?: string };
   interval?: string;
   failureLimit?: number;
+  minRequests?: number;
   maxErrorRate?: number;
   maxLatencyRatio?: number;
   checks?: CheckSpec[];

@@ -11,6 +11,8 @@ import { GatewayRouter } from '../routers/gateway.js';
 import { NginxRouter } from '../routers/nginx.js';
 import { ReplicaRouter } from '../routers/replicas.js';
 import type { TrafficRouter } from '../routers/router.js';
+import { labelValue, routedName } from '../routers/names.js';
+import { updateWithRetry } from '../routers/update.js';
 import type { Release } from '../storage/release.js';
 import { type RolloutState, type RolloutTarget, RolloutStateStore } from './state.js';
 
@@ -26,6 +28,8 @@ export interface ProgressiveOptions {
   stepIntervalMs: number;
   analysisIntervalMs: number;
   failureLimit: number;
+  /** Fewest canary requests in a check's window for the built-in checks to be conclusive (0: no minimum). */
+  minRequests?: number;
   maxErrorRate: number;
   maxLatencyRatio: number;
   extraChecks?: Check[];
@@ -54,10 +58,31 @@ export class RolloutRolledBack extends UserError {
     message: string,
     readonly measurements: Measurement[],
     readonly detectionToSafeMs: number | undefined,
+    readonly timing: RollbackTiming = {},
   ) {
     super(message, { exitCode: ExitCode.ROLLED_BACK });
     this.name = 'RolloutRolledBack';
   }
+
+  /** Time from the moment the current step's weight reached the router to traffic back on stable only (ms). */
+  get stepToSafeMs(): number | undefined {
+    const { stepStartedAt, safeAt } = this.timing;
+    return stepStartedAt !== undefined && safeAt !== undefined ? safeAt - stepStartedAt : undefined;
+  }
+}
+
+/** Epoch milliseconds of the moments a rollback is measured between. */
+export interface RollbackTiming {
+  /** The revision that was rolled back. */
+  revision?: number;
+  /** Canary weight of the step that failed. */
+  weight?: number;
+  /** When that step's weight was set on the router (traffic started reaching the new version at it). */
+  stepStartedAt?: number;
+  /** When rel decided to roll back. */
+  detectedAt?: number;
+  /** When the router sent all traffic to the stable version again (canary weight 0). */
+  safeAt?: number;
 }
 
 type Dep = KubeObject & {
@@ -88,6 +113,10 @@ export class ProgressiveRollout {
   private analyses: Analysis[] = [];
   private rendered: KubeObject[] = [];
   private previewIngresses: KubeObject[] = [];
+  /** When the current step's weight was set on the routers (epoch ms). */
+  private stepStartedAt: number | undefined;
+  /** When abort() had sent all traffic back to stable (epoch ms). */
+  private safeAt: number | undefined;
   readonly measurements: Measurement[] = [];
 
   constructor(
@@ -145,7 +174,7 @@ export class ProgressiveRollout {
     await this.store.save(this.state);
     this.analyses = this.plans.map(
       (p) =>
-        new Analysis(this.opts.provider ?? noProvider, [...builtinChecks({ maxErrorRate: this.opts.maxErrorRate, maxLatencyRatio: this.opts.maxLatencyRatio, intervalMs: this.opts.analysisIntervalMs, failureLimit: this.opts.failureLimit }), ...(this.opts.extraChecks ?? [])], {
+        new Analysis(this.opts.provider ?? noProvider, [...builtinChecks({ maxErrorRate: this.opts.maxErrorRate, maxLatencyRatio: this.opts.maxLatencyRatio, intervalMs: this.opts.analysisIntervalMs, failureLimit: this.opts.failureLimit, minRequests: this.opts.minRequests }), ...(this.opts.extraChecks ?? [])], {
           release: rls.name,
           namespace: this.ctx.namespace,
           canary: p.canaryService?.metadata?.name ?? p.canary.metadata!.name!,
@@ -164,9 +193,13 @@ export class ProgressiveRollout {
       const reason = err instanceof RolloutRolledBack ? err.message : `rollout error: ${(err as Error).message}`;
       this.log(`  rolling back: ${reason}`);
       await this.abort(prevObjects, objects);
-      const safeMs = Date.now() - detected;
-      this.log(`  traffic back on the stable version ${safeMs} ms after detection`);
-      throw new RolloutRolledBack(reason, this.measurements, safeMs);
+      const safeAt = this.safeAt ?? Date.now();
+      const safeMs = safeAt - detected;
+      const timing: RollbackTiming = { revision: rls.version, weight: this.state.weight, stepStartedAt: this.stepStartedAt, detectedAt: detected, safeAt };
+      this.log(
+        `  traffic back on the stable version ${safeMs} ms after detection${this.stepStartedAt !== undefined ? `, ${safeAt - this.stepStartedAt} ms after the ${this.state.weight}% step began` : ''}`,
+      );
+      throw new RolloutRolledBack(reason, this.measurements, safeMs, timing);
     }
   }
 
@@ -286,6 +319,8 @@ export class ProgressiveRollout {
       this.log(`  step ${this.state.stepIndex + 1}/${steps.length}: canary at ${w}%`);
       await this.startCanaries(w);
       for (const p of this.plans) await p.router.setWeight(w);
+      // The step (and its first analysis window, one interval from now) starts when the weight is on the router.
+      this.stepStartedAt = Date.now();
       this.state.weight = w;
       this.state.phase = 'progressing';
       await this.store.save(this.state);
@@ -376,10 +411,11 @@ export class ProgressiveRollout {
 
   /** Replaces a Service's selector (an update, so no key of the other selector survives a merge). */
   private async setSelector(svc: Svc, selector: Record<string, string>): Promise<void> {
-    const live = (await this.kube.get('v1', 'Service', svc.metadata!.name!, svc.metadata?.namespace ?? this.ctx.namespace)) as Svc | undefined;
-    if (!live) throw new Error(`Service ${svc.metadata?.name} not found`);
-    live.spec = { ...live.spec, selector };
-    await this.kube.replace(live);
+    const read = () => this.kube.get('v1', 'Service', svc.metadata!.name!, svc.metadata?.namespace ?? this.ctx.namespace);
+    const done = await updateWithRetry(this.kube, read, (live) => {
+      (live as Svc).spec = { ...(live as Svc).spec, selector };
+    });
+    if (!done) throw new Error(`Service ${svc.metadata?.name} not found`);
   }
 
   /** An Ingress `<ingress>-preview` on the preview host, routing the chart's paths to the preview Service. */
@@ -397,7 +433,7 @@ export class ProgressiveRollout {
       const preview: KubeObject = {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'Ingress',
-        metadata: { name: suffixed(ing.metadata!.name!, '-preview'), namespace: this.ctx.namespace, labels: { [CANARY_OF_LABEL]: ing.metadata!.name! } },
+        metadata: { name: routedName(ing.metadata!.name!, svc, '-preview'), namespace: this.ctx.namespace, labels: { [CANARY_OF_LABEL]: labelValue(ing.metadata!.name!) } },
         spec: { ...(ing.spec?.ingressClassName ? { ingressClassName: ing.spec.ingressClassName } : {}), rules: [{ host, http: { paths } }] },
       };
       this.log(`  preview Ingress ${preview.metadata!.name} for host ${host}`);
@@ -422,10 +458,13 @@ export class ProgressiveRollout {
     if (this.opts.strategy === 'blueGreen') {
       for (const p of this.plans) if (p.service) await this.setSelector(p.service, p.service.spec?.selector ?? {}).catch((e: Error) => this.log(`  warning: ${e.message}`));
     }
+    // Replica-ratio canaries keep serving until their pods go: for them traffic is safe after the delete below.
+    if (!this.plans.some((p) => p.target.router === 'replicas')) this.safeAt = Date.now();
     for (const p of this.plans) {
       await this.kube.delete(p.canary);
       if (p.canaryService) await this.kube.delete(p.canaryService);
     }
+    this.safeAt ??= Date.now();
     for (const i of this.previewIngresses) await this.kube.delete(i);
     const ns = this.ctx.namespace;
     const prevKeys = new Set(prevObjects.map((o) => objectKey(o, ns)));
@@ -447,7 +486,7 @@ export class ProgressiveRollout {
     // stable Service (and the old pods get no traffic, so latency is compared with the stable p99 measured now).
     const ns = this.ctx.namespace;
     const appSelectors = (canary: string, stable: string): MetricSelectors => ({ requests: 'http_requests_total', duration: 'http_request_duration_seconds', canary, stable });
-    const checks = builtinChecks({ maxErrorRate: this.opts.maxErrorRate, maxLatencyRatio: this.opts.maxLatencyRatio, intervalMs: this.opts.analysisIntervalMs, failureLimit: this.opts.failureLimit });
+    const checks = builtinChecks({ maxErrorRate: this.opts.maxErrorRate, maxLatencyRatio: this.opts.maxLatencyRatio, intervalMs: this.opts.analysisIntervalMs, failureLimit: this.opts.failureLimit, minRequests: this.opts.minRequests });
     const vars = (p: Plan, selectors: MetricSelectors) => ({
       release: this.state.release,
       namespace: ns,

@@ -1,5 +1,6 @@
 import type { Kube, KubeObject } from '../kube/client.js';
 import type { MetricSelectors, RouteTarget, TrafficRouter } from './router.js';
+import { updateWithRetry } from './update.js';
 
 type BackendRef = { name?: string; kind?: string; group?: string; namespace?: string; port?: number; weight?: number };
 type HTTPRoute = KubeObject & { spec?: { rules?: { backendRefs?: BackendRef[] }[] } };
@@ -40,7 +41,10 @@ export class GatewayRouter implements TrafficRouter {
 
   async setWeight(weight: number): Promise<void> {
     const w = Math.round(weight);
-    const r = await this.live();
+    await updateWithRetry(this.kube, () => this.live(), (live) => this.weigh(live as HTTPRoute, w));
+  }
+
+  private weigh(r: HTTPRoute, w: number): void {
     for (const rule of r.spec?.rules ?? []) {
       const refs = rule.backendRefs ?? [];
       const stable = refs.find((b) => isService(b) && b.name === this.target.stableService);
@@ -54,7 +58,6 @@ export class GatewayRouter implements TrafficRouter {
       canary.weight = w;
       rule.backendRefs = refs;
     }
-    await this.kube.replace(r);
   }
 
   async currentWeight(): Promise<number> {
@@ -68,14 +71,18 @@ export class GatewayRouter implements TrafficRouter {
 
   async reset(): Promise<void> {
     if (!this.route) return;
-    const r = await this.live().catch(() => undefined);
-    if (!r) return;
+    await updateWithRetry(this.kube, () => this.live().catch(() => undefined), (live) => this.unweigh(live as HTTPRoute));
+  }
+
+  /** Removes the canary backendRef and restores the stable one's weight; false when there is nothing to do. */
+  private unweigh(r: HTTPRoute): boolean {
+    const route = this.route!;
     let changed = false;
     for (const rule of r.spec?.rules ?? []) {
       const refs = rule.backendRefs ?? [];
       const kept = refs.filter((b) => !(isService(b) && b.name === this.target.canaryService));
       if (kept.length !== refs.length) changed = true;
-      const original = (this.route.spec?.rules ?? []).flatMap((x) => x.backendRefs ?? []).find((b) => b.name === this.target.stableService);
+      const original = (route.spec?.rules ?? []).flatMap((x) => x.backendRefs ?? []).find((b) => b.name === this.target.stableService);
       for (const b of kept) {
         if (isService(b) && b.name === this.target.stableService && b.weight !== original?.weight) {
           b.weight = original?.weight;
@@ -85,7 +92,7 @@ export class GatewayRouter implements TrafficRouter {
       }
       rule.backendRefs = kept;
     }
-    if (changed) await this.kube.replace(r);
+    return changed;
   }
 
   selectors(): MetricSelectors {

@@ -1,5 +1,6 @@
 import type { Kube, KubeObject } from '../kube/client.js';
 import type { MetricSelectors, RouteTarget, TrafficRouter } from './router.js';
+import { labelValue, routedName } from './names.js';
 
 const P = 'nginx.ingress.kubernetes.io';
 export const CANARY_ANNOTATIONS = ['canary', 'canary-weight', 'canary-weight-total', 'canary-by-header', 'canary-by-header-value', 'canary-by-header-pattern', 'canary-by-cookie'].map(
@@ -16,8 +17,9 @@ function pointsAt(ing: Ingress, service: string): boolean {
 }
 
 /**
- * ingress-nginx: a second Ingress `<main>-canary` with the canary annotations, routing the same
- * hosts and paths to the canary Service. Weight changes are one annotation patch.
+ * ingress-nginx: a second Ingress with the canary annotations, routing the same hosts and paths to the
+ * canary Service: `<main>-canary`, or `<main>-<service>-canary` when the stable Service is not named like the
+ * Ingress (two Services behind one Ingress get one canary Ingress each). Weight changes are one annotation patch.
  * Metrics: ingress-nginx labels canary requests with the main Ingress name and a non-empty `canary` label.
  */
 export class NginxRouter implements TrafficRouter {
@@ -37,7 +39,19 @@ export class NginxRouter implements TrafficRouter {
   }
 
   get canaryName(): string {
+    return routedName(this.main!.metadata!.name!, this.target.stableService, '-canary');
+  }
+
+  /** The name rel used before it told Services apart; a rollout started then may still have it. */
+  private get legacyName(): string {
     return `${this.main!.metadata!.name}-canary`.slice(0, 253);
+  }
+
+  /** Deletes a canary Ingress under the legacy name when it routes to this router's canary Service. */
+  private async removeLegacy(): Promise<void> {
+    if (this.legacyName === this.canaryName) return;
+    const old = (await this.kube.get('networking.k8s.io/v1', 'Ingress', this.legacyName, this.target.namespace)) as Ingress | undefined;
+    if (old && pointsAt(old, this.target.canaryService)) await this.kube.delete(old);
   }
 
   describe(): string {
@@ -75,7 +89,7 @@ export class NginxRouter implements TrafficRouter {
       metadata: {
         name: this.canaryName,
         namespace: this.target.namespace,
-        labels: { ...((main.metadata?.labels ?? {}) as Record<string, string>), [CANARY_OF_LABEL]: main.metadata!.name! },
+        labels: { ...((main.metadata?.labels ?? {}) as Record<string, string>), [CANARY_OF_LABEL]: labelValue(main.metadata!.name!) },
         annotations,
       },
       spec,
@@ -84,10 +98,15 @@ export class NginxRouter implements TrafficRouter {
 
   async setWeight(weight: number): Promise<void> {
     await this.kube.apply(this.canaryIngress(weight));
+    await this.removeLegacy();
   }
 
   async currentWeight(): Promise<number> {
-    const live = await this.kube.get('networking.k8s.io/v1', 'Ingress', this.canaryName, this.target.namespace);
+    let live = await this.kube.get('networking.k8s.io/v1', 'Ingress', this.canaryName, this.target.namespace);
+    if (!live && this.legacyName !== this.canaryName) {
+      const old = (await this.kube.get('networking.k8s.io/v1', 'Ingress', this.legacyName, this.target.namespace)) as Ingress | undefined;
+      if (old && pointsAt(old, this.target.canaryService)) live = old;
+    }
     const w = (live?.metadata?.annotations as Record<string, string> | undefined)?.[`${P}/canary-weight`];
     return live ? Number(w ?? 0) : 0;
   }
@@ -95,6 +114,7 @@ export class NginxRouter implements TrafficRouter {
   async reset(): Promise<void> {
     if (!this.main) return;
     await this.kube.delete({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: this.canaryName, namespace: this.target.namespace } });
+    await this.removeLegacy();
   }
 
   selectors(): MetricSelectors {

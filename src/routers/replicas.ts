@@ -1,5 +1,6 @@
 import type { Kube, KubeObject } from '../kube/client.js';
 import type { MetricSelectors, RouteTarget, TrafficRouter } from './router.js';
+import { updateWithRetry } from './update.js';
 
 /**
  * No router in front of the Service: the canary pods sit behind the stable Service too, and
@@ -30,10 +31,11 @@ export class ReplicaRouter implements TrafficRouter {
   }
 
   async setWeight(weight: number): Promise<void> {
-    const dep = await this.kube.get('apps/v1', 'Deployment', this.target.canaryDeployment, this.target.namespace);
-    if (!dep) throw new Error(`canary Deployment ${this.target.canaryDeployment} not found`);
-    (dep.spec as { replicas?: number }).replicas = this.replicasFor(weight);
-    await this.kube.replace(dep);
+    const read = () => this.kube.get('apps/v1', 'Deployment', this.target.canaryDeployment, this.target.namespace);
+    const done = await updateWithRetry(this.kube, read, (dep) => {
+      (dep.spec as { replicas?: number }).replicas = this.replicasFor(weight);
+    });
+    if (!done) throw new Error(`canary Deployment ${this.target.canaryDeployment} not found`);
   }
 
   async currentWeight(): Promise<number> {

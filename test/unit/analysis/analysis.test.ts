@@ -127,3 +127,55 @@ describe('PrometheusProvider', () => {
     await expect(new PrometheusProvider({ url: 'http://127.0.0.1:1', timeoutMs: 500 }).query('vec')).rejects.toThrow(/cannot reach Prometheus at http:\/\/127\.0\.0\.1:1/);
   });
 });
+
+describe('minimum requests per window', () => {
+  const checks = builtinChecks({ maxErrorRate: 0.05, maxLatencyRatio: 3, intervalMs: 3000, failureLimit: 2, minRequests: 20 });
+
+  it('a window with fewer requests than the minimum is inconclusive, not a pass', async () => {
+    const p = new ScriptedProvider((q) => (q.startsWith('sum(increase(') ? 6 : q.includes('status=~') ? 0 : 1));
+    const a = new Analysis(p, checks, vars);
+    const r = await a.measure(new Date());
+    expect(r.measurements[0]).toMatchObject({ check: 'error-rate', result: 'inconclusive', requests: 6 });
+    expect(r.measurements[0]!.message).toBe('6 requests in the 10s window, fewer than the minimum 20');
+    expect(p.queries[0]).toBe('sum(increase(nginx_ingress_controller_requests{ namespace="prod",canary!="" }[10s]))');
+    // The value query is not even asked.
+    expect(p.queries.some((q) => q.includes('status=~'))).toBe(false);
+  });
+
+  it('enough requests: the value decides, and the count is kept with the measurement', async () => {
+    const p = new ScriptedProvider((q) => (q.startsWith('sum(increase(') ? 40 : q.includes('status=~') ? 0.2 : 1));
+    const a = new Analysis(p, checks, vars);
+    expect((await a.measure(new Date())).measurements[0]).toMatchObject({ result: 'fail', value: 0.2, requests: 40 });
+  });
+
+  it('no minimum set: no count query is made (the behaviour before minRequests)', async () => {
+    const p = new ScriptedProvider((q) => (q.includes('status=~') ? 0 : 1));
+    const a = new Analysis(p, builtinChecks({ maxErrorRate: 0.05, maxLatencyRatio: 3, intervalMs: 3000, failureLimit: 2 }), vars);
+    await a.measure(new Date());
+    expect(p.queries.some((q) => q.startsWith('sum(increase('))).toBe(false);
+  });
+});
+
+describe('failure streaks', () => {
+  const checks = builtinChecks({ maxErrorRate: 0.05, maxLatencyRatio: 3, intervalMs: 3000, failureLimit: 2 });
+
+  it('an inconclusive measurement between two failures neither resets nor extends the streak', async () => {
+    const script = [0.2, undefined, 0.2];
+    let i = 0;
+    const p = new ScriptedProvider((q) => (q.includes('status=~') ? script[i++] : 1));
+    const a = new Analysis(p, checks, vars);
+    expect((await a.measure(new Date())).failure).toBeUndefined();
+    const gap = await a.measure(new Date());
+    expect(gap.measurements[0]).toMatchObject({ result: 'inconclusive', message: 'no data' });
+    expect(gap.failure).toBeUndefined();
+    expect((await a.measure(new Date())).failure).toMatch(/check error-rate failed 2 times in a row/);
+  });
+
+  it('a failure ends a run of inconclusive measurements', async () => {
+    const script = [undefined, undefined, 0.2, undefined, undefined];
+    let i = 0;
+    const p = new ScriptedProvider((q) => (q.includes('status=~') ? script[i++] : 1));
+    const a = new Analysis(p, [checks[0]!], vars);
+    for (let k = 0; k < 5; k++) expect((await a.measure(new Date())).failure).toBeUndefined();
+  });
+});
