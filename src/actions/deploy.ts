@@ -205,6 +205,9 @@ export async function runDeploy(
         minRequests: c.minRequests,
       }));
     const [hName, hValue] = (flags['canary-header'] ?? s.strategy?.header ?? '').split('=');
+    if (canarySteps[0] === 0 && !hName && !(flags['canary-cookie'] ?? s.strategy?.cookie)) {
+      throw new UserError('--canary 0 sends the canary only the requests that carry the canary header or cookie: add --canary-header or --canary-cookie', { exitCode: ExitCode.USAGE });
+    }
     let windowCheck: (() => Promise<'rollback' | 'pause' | 'finish' | undefined>) | undefined;
     if (windowSpec) {
       // The close deadline of the window the rollout starts in, computed once: past it the policy acts.

@@ -98,8 +98,8 @@ async function post(url: string, body: string, log: (l: string) => void, opts: N
       if (res.status !== 429 && res.status < 500) break; // the receiver refuses this message: retrying will not help
     } catch (err) {
       const name = (err as Error).name;
-      const code = (err as { cause?: { code?: string } }).cause?.code;
-      problem = name === 'TimeoutError' || name === 'AbortError' ? `did not answer within ${Math.round(Math.min(timeoutMs, left) / 100) / 10}s` : `failed: ${code ?? (err as Error).message}`;
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      problem = name === 'TimeoutError' || name === 'AbortError' ? `did not answer within ${Math.round(Math.min(timeoutMs, left) / 100) / 10}s` : `failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`;
     }
     if (i < attempts && deadline - Date.now() > backoff) {
       await new Promise((r) => setTimeout(r, backoff));

@@ -55,7 +55,7 @@ rollout is rolled back (exit code 3 in its pod); a pod that dies is retried and 
     'create-namespace': Flags.boolean({ description: 'Create the namespace if it does not exist.' }),
     description: Flags.string({ description: 'Description recorded with the revision.' }),
     rolling: Flags.boolean({ description: 'Plain rolling update (overrides the strategy in rel.yaml).' }),
-    canary: Flags.integer({ description: 'Canary release starting at this traffic weight (percent).', min: 1, max: 100 }),
+    canary: Flags.integer({ description: 'Canary release starting at this traffic weight (percent; 0 with --canary-header/--canary-cookie: only those requests).', min: 0, max: 100 }),
     'blue-green': Flags.boolean({ description: 'Blue-green release: preview beside the old version, then switch at once.' }),
     steps: Flags.string({ description: 'Canary weights after the first, e.g. 25,50,100.' }),
     'step-interval': Flags.string({ description: 'How long each canary step (and the blue-green pre-promotion analysis) lasts.' }),

@@ -69,6 +69,9 @@ export interface RequestRecord {
   pod?: string;
   status: number;
   seconds: number;
+  /** Headers and cookies the request carried (ingress and gateway requests: the canary header or cookie, if sent). */
+  headers?: Record<string, string>;
+  cookies?: Record<string, string>;
 }
 
 interface Stream {
@@ -327,7 +330,7 @@ export class TrafficSimulator {
           upstreamSeconds,
         );
       if (this.listeners.size > 0)
-        this.emit({ via: 'ingress', host: server.host, path: loc.path, namespace: loc.namespace, ingress: loc.ingress, service, canary: result.canary, pod: pod && nameOf(pod), status, seconds: requestSeconds });
+        this.emit({ via: 'ingress', host: server.host, path: loc.path, namespace: loc.namespace, ingress: loc.ingress, service, canary: result.canary, pod: pod && nameOf(pod), status, seconds: requestSeconds, headers: req.headers, cookies: req.cookies });
     }
   }
 
@@ -358,7 +361,7 @@ export class TrafficSimulator {
         { namespace: routeNs, route: routeName, host, backend_namespace: backend?.namespace ?? '', backend_service: backend?.service ?? '', status: String(status), method: req.method },
         seconds,
       );
-      if (this.listeners.size > 0) this.emit({ via: 'gateway', host, path, namespace: routeNs, route: routeName, service: backend?.service ?? '', pod: pod && nameOf(pod), status, seconds });
+      if (this.listeners.size > 0) this.emit({ via: 'gateway', host, path, namespace: routeNs, route: routeName, service: backend?.service ?? '', pod: pod && nameOf(pod), status, seconds, headers: req.headers, cookies: req.cookies });
     }
   }
 
