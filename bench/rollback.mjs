@@ -9,10 +9,12 @@
 //   - decision → stable-only traffic (RolloutRolledBack.detectionToSafeMs).
 // Target (issue 6): within one analysis interval + 5 s.
 //
-// Usage: node bench/rollback.mjs [runs=10] [config…]   configs: fl2 fl1 low (default: all three)
+// Usage: node bench/rollback.mjs [runs=10] [config…]   configs: fl2 fl1 low lowmin (default: fl2 fl1 low)
 //   fl2: 200 req/s on the host (20 req/s reach the canary at 10%), failureLimit 2, minRequests 20   ← documented
 //   fl1: the same with failureLimit 1
 //   low: 20 req/s on the host (2 req/s on the canary), failureLimit 2, no minimum (last session's configuration)
+//   lowmin: low traffic with minRequests 20: windows are inconclusive, the rollout stops after 3 of them
+// Each run's release is uninstalled afterwards so every run sees the same load.
 // Needs `npm run build` and the prometheus binary.
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,14 +30,17 @@ const CONFIGS = {
   fl2: { rps: 200, failureLimit: 2, minRequests: 20 },
   fl1: { rps: 200, failureLimit: 1, minRequests: 20 },
   low: { rps: 20, failureLimit: 2, minRequests: 0 },
+  lowmin: { rps: 20, failureLimit: 2, minRequests: 20 },
 };
 const runs = Number(process.argv[2] ?? 10);
-const names = process.argv.slice(3).length ? process.argv.slice(3) : Object.keys(CONFIGS);
+const names = process.argv.slice(3).length ? process.argv.slice(3) : ['fl2', 'fl1', 'low'];
 for (const n of names) if (!CONFIGS[n]) throw new Error(`unknown configuration ${n}; use ${Object.keys(CONFIGS).join(', ')}`);
 
 const { startSandbox, writeKubeconfig } = await import(join(root, 'dist/sandbox/index.js'));
 const { TrafficSimulator, storeClusterView, startPrometheus } = await import(join(root, 'dist/sandbox/traffic/index.js'));
 const { runDeploy } = await import(join(root, 'dist/actions/deploy.js'));
+const { kubeOptions, releaseContext } = await import(join(root, 'dist/actions/context.js'));
+const { uninstall } = await import(join(root, 'dist/release/operations.js'));
 const sb = await startSandbox({ port: 0 });
 const sim = new TrafficSimulator(storeClusterView(sb.cluster.store));
 sb.addRoute(sim.metricsRoute);
@@ -83,6 +88,7 @@ try {
       ).catch((e) => e);
       await new Promise((r) => setTimeout(r, 300)); // a few simulator ticks: no canary request may follow
       off();
+      await uninstall(releaseContext(kubeOptions({ kubeconfig, namespace: ns }), () => {}), { name: ns, wait: true, timeoutMs: 30_000 });
       if (err?.exitCode !== 3) throw new Error(`${name} run ${i}: expected an automatic rollback, got ${err?.message ?? 'success'}`);
       rows.push({ run: i + 1, stepToSafeMs: err.stepToSafeMs, badTrafficMs: last - first, detectionToSafeMs: err.detectionToSafeMs, canaryRequests, reason: err.message });
     }

@@ -202,12 +202,13 @@ export class ProgressiveRollout {
       const detected = Date.now();
       const reason = err instanceof RolloutRolledBack ? err.message : `rollout error: ${(err as Error).message}`;
       this.log(`  rolling back: ${reason}`);
+      const weight = this.state.weight;
       await this.abort(prevObjects, objects);
       const safeAt = this.safeAt ?? Date.now();
       const safeMs = safeAt - detected;
-      const timing: RollbackTiming = { revision: rls.version, weight: this.state.weight, stepStartedAt: this.stepStartedAt, detectedAt: detected, safeAt };
+      const timing: RollbackTiming = { revision: rls.version, weight, stepStartedAt: this.stepStartedAt, detectedAt: detected, safeAt };
       this.log(
-        `  traffic back on the stable version ${safeMs} ms after detection${this.stepStartedAt !== undefined ? `, ${safeAt - this.stepStartedAt} ms after the ${this.state.weight}% step began` : ''}`,
+        `  traffic back on the stable version ${safeMs} ms after detection${this.stepStartedAt !== undefined ? `, ${safeAt - this.stepStartedAt} ms after the ${weight}% step began` : ''}`,
       );
       throw new RolloutRolledBack(reason, this.measurements, safeMs, timing);
     }

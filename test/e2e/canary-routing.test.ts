@@ -33,9 +33,10 @@ describe('canary by header and cookie through the sandbox ingress-nginx', () => 
       { ...base, set: [`ingress.host=${ns}.test`, RPS, 'image.tag=2.0'], canary: 0, steps: '100', 'step-interval': '12s', 'analysis-interval': '3s', 'prometheus-url': c.prometheus!.url, ...flags },
       log,
     ).catch((e: Error) => e);
-    const store = new RolloutStateStore(releaseContext(kubeOptions({ kubeconfig: c.kubeconfig, namespace: ns }), () => {}).kube, ns);
+    const kube = releaseContext(kubeOptions({ kubeconfig: c.kubeconfig, namespace: ns }), () => {}).kube;
     const deadline = Date.now() + 30_000;
-    while ((await store.load(ns))?.phase !== 'progressing' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!(await kube.get('networking.k8s.io/v1', 'Ingress', `${ns}-web-canary`, ns)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect((await new RolloutStateStore(kube, ns).load(ns))?.weight).toBe(0);
     const ing = JSON.parse(await c.kubectl('get', 'ingress', `${ns}-web-canary`, '-n', ns, '-o', 'json'));
     expect(ing.metadata.annotations['nginx.ingress.kubernetes.io/canary-weight']).toBe('0');
     await new Promise((r) => setTimeout(r, 300)); // the simulator picks up the canary Ingress on its next tick
