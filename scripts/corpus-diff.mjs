@@ -14,7 +14,8 @@
 //     has the same length and the same character classes (lower, upper, digit, other kept as is), or
 //     when both are long base64 runs (certificates: lengths may differ by a few characters);
 //   - both fail: accepted when rel's stderr starts with "Error:", has no JavaScript stack trace, and
-//     carries the template location (name:line[:col]) helm names, if helm names one;
+//     carries the template location (name:line[:col]) helm names, if helm names one ("both fail (other
+//     text)" with both first lines when the messages are not identical);
 //   - anything else is a difference.
 // It prints one row per chart and variant, then `N/M identical` (charts whose variants all match),
 // and exits 1 when something differs. Write diffs with --verbose.
@@ -175,8 +176,9 @@ for (const c of charts()) {
       status = detail ? 'DIFF' : h.stdout === r.stdout ? 'same' : 'same (shape)';
     } else if (h.code !== 0 && r.code !== 0) {
       detail = compareErr(h, r);
-      status = detail ? 'FAIL-MSG' : 'both fail';
-      if (!detail && verbose) detail = `helm: ${h.stderr.trim().split('\n')[0]}\n  rel:  ${r.stderr.trim().split('\n')[0]}`;
+      const sameText = h.stderr.trim() === r.stderr.trim();
+      status = detail ? 'FAIL-MSG' : sameText ? 'both fail' : 'both fail (other text)';
+      if (!detail && (verbose || !sameText)) detail = `helm: ${h.stderr.trim().split('\n')[0]}\n  rel:  ${r.stderr.trim().split('\n')[0]}`;
     } else if (h.code === 0) {
       status = 'REL-FAILS';
       detail = r.stderr.trim().split('\n').slice(0, 3).join('\n  ');
