@@ -35,6 +35,7 @@ import { GoInt, GoStruct, isGoMap, newMap, type GoMap, type GoValue } from '../e
 import { formatFloatG } from './gofloat.js';
 import { jsonNormalize, JsonMarshalError, type JNode } from './json.js';
 import { DEEP_FLOW, DeepFlowUnsupported, findDeepFlow, parseDeepFlow } from './deepflow.js';
+import { flowCollectionError } from './yamlflow.js';
 
 export class YamlError extends Error {
   file?: string;
@@ -697,8 +698,33 @@ function streamEndLine(text: string): number {
   return text.length > 0 && !text.endsWith('\n') ? n + 1 : n;
 }
 
+/** Offset of the outermost flow collection still open at `off` (by the `yaml` lexer), or undefined. */
+function openFlowAt(text: string, off: number): number | undefined {
+  let pos = 0;
+  let depth = 0;
+  let start: number | undefined;
+  for (const tok of new (lib().Lexer)().lex(text)) {
+    if (pos >= off) break;
+    if (tok === '\x02' || tok === '\x18' || tok === '\x1f') continue; // zero-width markers
+    if (tok === '[' || tok === '{') {
+      if (depth === 0) start = pos;
+      depth++;
+    } else if ((tok === ']' || tok === '}') && depth > 0) {
+      depth--;
+      if (depth === 0) start = undefined;
+    }
+    pos += tok.length;
+  }
+  return depth > 0 ? start : undefined;
+}
+
 function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
   const rawOff = err.pos[0];
+  const flowStart = openFlowAt(text, rawOff);
+  if (flowStart !== undefined && !unclosedQuoteBefore(text, rawOff)) {
+    const fe = flowCollectionError(text, flowStart, streamEndLine(text));
+    if (fe) return parserWhere(fe.line0) + fe.message;
+  }
   if (unclosedQuoteBefore(text, rawOff)) return scannerWhere(lineAt(text, text.length)) + 'found unexpected end of stream';
   const tab = tabInBlockScalar(text, rawOff);
   if (tab !== undefined) return scannerWhere(lineAt(text, tab)) + 'found a tab character where an indentation space is expected';

@@ -2,7 +2,7 @@
  * `.Capabilities`: what the target cluster supports. Without a cluster (rel template), the
  * values equal helm 4.1.4's defaults: Kubernetes v1.35.0, Helm's default API version list.
  */
-import { GoError, GoStruct, newMap, type GoMap } from './types.js';
+import { GoError, GoStruct, newMap, sliceOf, type GoMap, type GoValue } from './types.js';
 
 /** helm 4.1.4's DefaultVersionSet, in its order. */
 export const DEFAULT_API_VERSIONS: readonly string[] = [
@@ -142,6 +142,11 @@ export class VersionSet extends GoStruct {
 
   String(): string {
     return `[${this.list.join(' ')}]`;
+  }
+
+  /** Go's `type VersionSet []string`: len, range, index, slice and Sprig's list functions see the slice. */
+  goUnderlying(): GoValue {
+    return sliceOf('[]string', [...this.list]);
   }
 
   toArray(): string[] {

@@ -161,9 +161,18 @@ export function strval(v: GoValue): string {
   return formatV(v === undefined ? null : v);
 }
 
+/** The slice or map under a named Go type (a GoStruct with goUnderlying, e.g. `type VersionSet []string`), else undefined. */
+function namedUnderlying(v: GoValue): GoValue | undefined {
+  if (!(v instanceof GoStruct)) return undefined;
+  const f = (v as unknown as { goUnderlying?: () => GoValue }).goUnderlying;
+  return typeof f === 'function' ? f.call(v) : undefined;
+}
+
 /** Kind of a value as reflect.Value.Kind().String() prints it. */
 export function kindOf(v: GoValue): string {
   if (v === undefined || v === null) return 'invalid';
+  const u = namedUnderlying(v);
+  if (u !== undefined) return kindOf(u);
   switch (typeof v) {
     case 'string':
       return 'string';
@@ -196,6 +205,8 @@ export function empty(v: GoValue): boolean {
   }
   if (v instanceof GoInt) return v.value === 0n;
   if (v instanceof Uint8Array || Array.isArray(v)) return v.length === 0;
+  const u = namedUnderlying(v);
+  if (u !== undefined) return empty(u);
   if (v instanceof GoStruct || v instanceof GoFunction) return false;
   return Object.keys(v).length === 0;
 }
@@ -244,6 +255,8 @@ export function deepEqual(a: GoValue, b: GoValue): boolean {
 export function sliceElems(v: GoValue): GoValue[] | undefined {
   if (Array.isArray(v)) return v;
   if (v instanceof Uint8Array) return Array.from(v, (x) => new GoInt(BigInt(x), 'uint8'));
+  const u = namedUnderlying(v);
+  if (u !== undefined && u !== v) return sliceElems(u);
   return undefined;
 }
 
