@@ -341,7 +341,11 @@ async function waitForStart(input: DetachInput, job: string, revision: number, w
     if (last && last.version === revision && (outcome === 'Complete' || !last.info.status?.startsWith('pending'))) {
       return { progress: `revision ${revision} is already ${last.info.status}${last.info.description ? ` (${last.info.description})` : ''}` };
     }
-    if (outcome === 'Complete') return { progress: 'the Job has finished' };
+    if (outcome === 'Complete') {
+      throw new UserError(`the detached rollout's Job ${job} completed without recording revision ${revision} of ${target.name}: its image (${input.image}) does not seem to run rel`, {
+        hint: 'Pass --detach-image with an image built from rel\'s Dockerfile (or set REL_IMAGE).',
+      });
+    }
     const pods = await podsOf(ctx, j);
     for (const p of pods) {
       const w = (p.status as PodStatus | undefined)?.containerStatuses?.[0]?.state?.waiting;

@@ -76,7 +76,7 @@ rollout is rolled back (exit code 3 in its pod); a pod that dies is retried and 
     reason: Flags.string({ description: 'Why --force was used.' }),
     'wait-for-window': Flags.boolean({ description: 'Outside the window, wait for it to open (with a countdown), then deploy.' }),
     detach: Flags.boolean({ description: 'Start the canary/blue-green rollout and return, leaving a Job in the cluster to drive it (not with --wait-for-window, --resume or a rolling deploy).' }),
-    'detach-image': Flags.string({ description: 'With --detach: container image with rel for the Job (default: $REL_IMAGE, else rel:<version>; build it with the Dockerfile).', env: 'REL_IMAGE', dependsOn: ['detach'] }),
+    'detach-image': Flags.string({ description: 'With --detach: container image with rel for the Job (default: $REL_IMAGE, else rel:<version>; build it with the Dockerfile).', dependsOn: ['detach'] }),
   };
 
   async run(): Promise<void> {

@@ -11,6 +11,7 @@
  * A revision at or past the expected number made by someone else stops it (exit 1): the detached rollout is
  * void, nothing is deployed twice.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +105,10 @@ export async function runDetached(opts: RunDetachedOptions): Promise<RunDetached
         }
         log(`Job ${spec.job}: deploying ${spec.release} revision ${spec.revision} (${spec.strategy}) in namespace ${spec.namespace}`);
         const r = await deployHere(flags);
+        const sha = r.release.manifest !== undefined ? createHash('sha256').update(r.release.manifest).digest('hex') : undefined;
+        if (spec.manifestSha256 && sha && sha !== spec.manifestSha256) {
+          log(`warning: the manifest rendered in the Job differs from the one rendered where --detach ran (the chart uses lookup, random or time functions, or the cluster changed in between); the Job's render was deployed`);
+        }
         return { action: 'deployed', message: `revision ${r.release.version} ${r.release.info.status}`, deployed: r };
       }
       const status = mine.info.status ?? '';

@@ -158,8 +158,49 @@ describe('rel deploy --detach: a Job in the cluster drives the rollout', () => {
     expect(st.rollout).toBeUndefined();
   }, 180_000);
 
+  it('blue-green with a manual gate: rel promote from outside reaches the Job, which switches and finishes', async () => {
+    const ns = 'dbg';
+    await install(ns);
+    const r = await rel('deploy', ns, chart, '-n', ns, '--kubeconfig', c.kubeconfig, '--set', `ingress.host=${ns}.test`, '--set', 'image.tag=2.0', '--blue-green', '--manual-gate', '--step-interval', '4s', '--analysis-interval', '2s', '--scale-down-delay', '4s', '--timeout', '30s', '--prometheus-url', c.prometheus!.url, '--detach', '--detach-image', IMAGE);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^blue-green rollout of dbg revision 2 handed to Job rel-deploy-dbg-r2-/);
+    const jobName = /handed to Job (\S+)/.exec(r.stdout)![1]!;
+    const store = new RolloutStateStore(ctxOf(ns).kube, ns);
+    await until('the manual gate', async () => (await store.load(ns))?.phase === 'paused', 60_000);
+    const p = await rel('promote', ns, '-n', ns, '--kubeconfig', c.kubeconfig);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toMatch(/revision 2: deployed/);
+    // The Job rendered what was rendered where --detach ran (same bundle, same values): no warning.
+    expect(podLogs.filter((l) => l.startsWith('dbg/') && /revision 2 deployed/.test(l))).toHaveLength(1);
+    expect(podLogs.filter((l) => l.startsWith('dbg/') && /manifest rendered in the Job differs/.test(l))).toEqual([]);
+    expect(await until('the Job to finish', async () => finished(await job(ns, jobName)), 60_000)).toMatchObject({ type: 'Complete' });
+    const dep = JSON.parse(await c.kubectl('get', 'deployment', `${ns}-web`, '-n', ns, '-o', 'json'));
+    expect(dep.spec.template.spec.containers[0].image).toBe('example/web:2.0');
+  }, 180_000);
+
+  it('rel abort from outside: the Job rolls the canary back and fails with exit code 3', async () => {
+    const ns = 'dabort';
+    await install(ns);
+    const r = await rel(...detachArgs(ns, '--canary', '20', '--step-interval', '5m'));
+    expect(r.code, r.stderr).toBe(0);
+    const jobName = /handed to Job (\S+)/.exec(r.stdout)![1]!;
+    const a = await rel('abort', ns, '-n', ns, '--kubeconfig', c.kubeconfig);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toMatch(/revision 2: failed/);
+    const done = await until('the Job to finish', async () => finished(await job(ns, jobName)), 60_000);
+    expect(done).toMatchObject({ type: 'Failed', reason: 'PodFailurePolicy' });
+    expect(done.message).toMatch(/exit code 3/);
+    const h = await history(ctxOf(ns), ns);
+    expect(h.map((x) => [x.revision, x.status])).toEqual([
+      [1, 'deployed'],
+      [2, 'failed'],
+    ]);
+    // The Job's activeDeadlineSeconds follows the rollout: 3 steps (20, 50, 100) × 5 min + (3+3) × 30 s + 10 min.
+    expect((await job(ns, jobName)).spec.activeDeadlineSeconds).toBe(900 + 180 + 600);
+  }, 120_000);
+
   it("the Job's Role allows every request its pods made (method, resource, namespace)", async () => {
-    const jobReqs = requests.filter((q) => /^sandbox-token:d(good|bad):rel-deploy-/.test(q.token));
+    const jobReqs = requests.filter((q) => /^sandbox-token:d(good|bad|bg|abort):rel-deploy-/.test(q.token));
     expect(jobReqs.length).toBeGreaterThan(20);
     const roles = new Map<string, { apiGroups: string[]; resources: string[]; verbs: string[] }[]>();
     const denied: string[] = [];

@@ -236,6 +236,19 @@ describe('rel deploy --detach (on the sandbox, no Job run)', () => {
     u.cleanup();
   });
 
+  it('creates the Job and its owned helpers; an image that does not run rel is reported (the Job completed, no revision)', async () => {
+    const ns = 'notrel';
+    await runDeploy({ release: 'nr', chart: web }, { kubeconfig, namespace: ns, 'create-namespace': true, set: ['ingress.host=n.test'] }, noLog);
+    const e = await runDeploy({ release: 'nr', chart: web }, { kubeconfig, namespace: ns, canary: 10, set: ['ingress.host=n.test', 'image.tag=2'], detach: true, 'detach-image': 'busybox:1' }, noLog).catch((x: Error) => x);
+    expect((e as Error).message).toMatch(/^the detached rollout's Job rel-deploy-nr-r2-[0-9a-f]{4} completed without recording revision 2 of nr: its image \(busybox:1\) does not seem to run rel$/);
+    const job = sb.cluster.store.list('batch/jobs', ns).items[0]!;
+    expect((job.spec as { suspend?: boolean }).suspend).toBe(false);
+    for (const res of ['/serviceaccounts', 'rbac.authorization.k8s.io/roles', 'rbac.authorization.k8s.io/rolebindings', '/secrets']) {
+      const o = sb.cluster.store.getRaw(res, ns, job.metadata.name!);
+      expect(o?.metadata.ownerReferences?.[0]?.uid, res).toBe(job.metadata.uid);
+    }
+  });
+
   it('refuses while the release is pending or another detached rollout runs', async () => {
     const ns = 'busy';
     await runDeploy({ release: 'b', chart: web }, { kubeconfig, namespace: ns, 'create-namespace': true, set: ['ingress.host=b.test'] }, noLog);
@@ -265,5 +278,12 @@ describe('rel deploy --detach (on the sandbox, no Job run)', () => {
     writeFileSync(join(mount, 'deploy.json'), JSON.stringify({ ...s, job: 'rel-deploy-r-r2-2222' }));
     const e = await runDetached({ from: mount, kubeconfig }).catch((x: Error) => x);
     expect((e as Error).message).toMatch(/revision 2 of r \(deployed\) was made by another operation after this rollout was handed to Job rel-deploy-r-r2-2222: nothing was deployed/);
+    // A fresh revision 3 (plain deploy options); its render differs from the recorded sha: deployed, with a warning.
+    const lines: string[] = [];
+    writeFileSync(join(mount, 'deploy.json'), JSON.stringify({ ...s, revision: 3, job: 'rel-deploy-r-r3-3333', flags: { set: ['ingress.host=r.test', 'image.tag=3'] }, manifestSha256: 'not-this-one' }));
+    const fresh = await runDetached({ from: mount, kubeconfig, log: (l) => lines.push(l) });
+    expect(fresh).toMatchObject({ action: 'deployed', message: 'revision 3 deployed' });
+    expect(fresh.deployed!.release.rel?.trigger).toMatchObject({ via: 'job/rel-deploy-r-r3-3333', by: 'alice' });
+    expect(lines.filter((l) => /manifest rendered in the Job differs/.test(l))).toHaveLength(1);
   });
 });
