@@ -4,7 +4,6 @@
  * render, sort into manifests and hooks, and frame the output (`---\n# Source: …`).
  */
 import { promises as fsp } from 'node:fs';
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as nodePath from 'node:path';
 import type { GoMap, GoValue } from '../engine/types.js';
 import { goInt, newMap } from '../engine/types.js';
@@ -133,16 +132,19 @@ const DEEP_STACK_MB = 256;
 export async function runTemplate(o: TemplateOptions): Promise<TemplateResult> {
   const deep = { exhausted: false };
   const first = await runTemplateOnce(o, deep);
-  if (!deep.exhausted || !first.error || !isMainThread) return first;
+  if (!deep.exhausted || !first.error) return first;
   const retried = await runOnBigStack(o).catch(() => null);
   return retried ?? first;
 }
 
 async function runOnBigStack(o: TemplateOptions): Promise<TemplateResult | null> {
-  let here = new URL(import.meta.url);
-  if (!here.pathname.endsWith('.js')) {
-    // Running from TypeScript sources (tests): a worker needs the compiled module from dist/.
-    here = new URL('../../dist/actions/template.js', import.meta.url);
+  // The worker runs template-worker.js (not this module: loading node:worker_threads here would
+  // cost every `rel template` start-up a few milliseconds).
+  let here = new URL('./template-worker.js', import.meta.url);
+  if (!new URL(import.meta.url).pathname.endsWith('.js')) {
+    // Running from TypeScript sources (tests) or from the fast-path bundle (dist/fast/template.cjs):
+    // the worker needs the compiled module from dist/.
+    here = new URL('../../dist/actions/template-worker.js', import.meta.url);
     try {
       await fsp.access(here);
     } catch {
@@ -162,14 +164,8 @@ async function runOnBigStack(o: TemplateOptions): Promise<TemplateResult | null>
   });
 }
 
-if (!isMainThread && (workerData as { relTemplate?: TemplateOptions } | null)?.relTemplate) {
-  const o = (workerData as { relTemplate: TemplateOptions }).relTemplate;
-  void runTemplateOnce(o, { exhausted: false }).then((r) =>
-    parentPort?.postMessage({ stdout: r.stdout, stderr: r.stderr, error: r.error?.message }),
-  );
-}
-
-async function runTemplateOnce(o: TemplateOptions, deep: { exhausted: boolean }): Promise<TemplateResult> {
+/** One rendering, without the big-stack retry (src/actions/template-worker.ts runs it on the worker). */
+export async function runTemplateOnce(o: TemplateOptions, deep: { exhausted: boolean }): Promise<TemplateResult> {
   let stdout = '';
   let stderr = '';
   const warn = (msg: string) => {

@@ -29,8 +29,11 @@ const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_./-]*):(?: +(.*))?$/;
 const SPECIAL_WORD = /^(?:y|n|yes|no|on|off|true|false|null)$/i;
 /** A one-line plain scalar that is surely a string in YAML 1.1 and 1.2 (starts with a letter, no comment, no `: `). */
 const PLAIN_STRING = /^[A-Za-z][\x20-\x7e]*$/;
-/** A one-line plain scalar of any type, in block context. */
-const PLAIN_ANY = /^(?:[A-Za-z0-9_./$=+~^()<;]|[-?:][^\s])[\x20-\x7e]*$/;
+/**
+ * A one-line plain scalar of any type, in block context: it starts with a safe character (or
+ * with `-`, `?`, `:` and a non-space), holds no `: ` and no ` #`, and does not end with `:`.
+ */
+const PLAIN_ANY = /^(?:[A-Za-z0-9_./$=+~^()<;]|[-?:](?=[^ ]))(?:[^:#]|:(?=[^ ])|(?<! )#)*$/;
 /**
  * A one-line plain scalar starting with a digit that is surely a string: it holds a character no
  * YAML number, timestamp or base-60 value can hold (`8m`, `3-tier`).
@@ -59,59 +62,62 @@ function fieldOf(want: Want, key: string): Want {
 /** YAML's limit on the length of an implicit key. */
 const MAX_KEY = 1024;
 
-class Reader {
-  /** Start and end offsets of the meaningful lines (not blank, not comments) and their indents. */
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
-  private readonly indents: number[] = [];
-  private i = 0;
-  /** Set while the current line continues after a `- ` (compact nesting): its column and offset. */
-  private virtualIndent = -1;
-  private virtualStart = -1;
+/** `- ` or `-` alone: a block sequence entry. */
+function isSeqEntry(c: string): boolean {
+  return c.charCodeAt(0) === 45 /* - */ && (c.length === 1 || c.charCodeAt(1) === 32);
+}
 
-  constructor(private readonly text: string) {
-    let pos = 0;
-    const n = text.length;
-    while (pos <= n) {
-      let end = text.indexOf('\n', pos);
-      if (end === -1) end = n;
-      let s = pos;
-      while (s < end && text.charCodeAt(s) === 32) s++;
-      let e = end;
-      while (e > s && text.charCodeAt(e - 1) === 32) e--;
-      if (e > s && text.charCodeAt(s) !== 35 /* # */) {
-        this.starts.push(s);
-        this.ends.push(e);
-        this.indents.push(s - pos);
+/**
+ * The document as meaningful lines (not blank, not comments): content without indentation or
+ * trailing spaces, indent, and line number. Compact nesting (`- key: v`, `- - x`) is unfolded
+ * into `-` and the rest at its column (`-` then `key: v` two columns deeper), which YAML reads
+ * the same. Native string operations rather than loops over characters: this runs before the
+ * JIT has warmed up.
+ */
+class Reader {
+  private readonly raw: string[];
+  private readonly contents: string[] = [];
+  private readonly indents: number[] = [];
+  private readonly rows: number[] = [];
+  private readonly count: number;
+  /** The current line. */
+  i = 0;
+
+  constructor(text: string) {
+    this.raw = text.split('\n');
+    for (let r = 0; r < this.raw.length; r++) {
+      const line = this.raw[r]!;
+      const t = line.trimStart();
+      if (t === '' || t.charCodeAt(0) === 35 /* # */) continue;
+      let indent = line.length - t.length;
+      let c = t.trimEnd();
+      while (c.length > 2 && c.charCodeAt(0) === 45 && c.charCodeAt(1) === 32) {
+        const rest = c.slice(2).trimStart();
+        if (!isSeqEntry(rest) && !KEY_LINE.test(rest)) break;
+        this.contents.push('-');
+        this.indents.push(indent);
+        this.rows.push(r);
+        indent += c.length - rest.length;
+        c = rest;
       }
-      pos = end + 1;
+      this.contents.push(c);
+      this.indents.push(indent);
+      this.rows.push(r);
     }
+    this.count = this.contents.length;
   }
 
   done(): boolean {
-    return this.i >= this.starts.length;
+    return this.i >= this.count;
   }
-  indent(): number {
-    return this.virtualIndent >= 0 ? this.virtualIndent : this.indents[this.i]!;
-  }
-  private start(): number {
-    return this.virtualStart >= 0 ? this.virtualStart : this.starts[this.i]!;
-  }
-  content(): string {
-    return this.text.slice(this.start(), this.ends[this.i]);
-  }
-  private advance(): void {
-    this.i++;
-    this.virtualIndent = -1;
-    this.virtualStart = -1;
-  }
-  isSeqLine(c: string): boolean {
-    return c.charCodeAt(0) === 45 /* - */ && (c.length === 1 || c.charCodeAt(1) === 32);
+  /** The first line starts a block mapping at indent 0. */
+  startsWithMap(): boolean {
+    return this.indents[0] === 0 && !isSeqEntry(this.contents[0]!);
   }
 
   /** The block node that starts on the current line, at indent `n`. */
   private block(n: number, want: Want): GoValue {
-    if (this.isSeqLine(this.content())) {
+    if (isSeqEntry(this.contents[this.i]!)) {
       if (want !== undefined) throw OUT; // a head field holding a sequence: let the full parser judge
       this.seq(n);
       return null;
@@ -125,15 +131,16 @@ class Reader {
    */
   map(n: number, want: Want): GoValue {
     if (want === 'string') throw OUT;
+    const { contents, indents, count } = this;
     const seen = want === undefined ? undefined : new Set<string>();
     const head = want === undefined ? null : newMap();
-    while (!this.done() && this.indent() === n) {
-      const c = this.content();
-      if (this.isSeqLine(c)) break;
+    while (this.i < count && indents[this.i] === n) {
+      const c = contents[this.i]!;
+      if (isSeqEntry(c)) break;
       const m = KEY_LINE.exec(c);
       if (!m) throw OUT;
       const key = m[1]!;
-      if (key.length >= MAX_KEY || SPECIAL_WORD.test(key)) throw OUT;
+      if (key.length >= MAX_KEY || (key.length <= 5 && SPECIAL_WORD.test(key))) throw OUT;
       let field: Want;
       if (seen !== undefined) {
         if (seen.has(key)) throw OUT; // duplicate keys in a head map: the full parser decides
@@ -141,16 +148,17 @@ class Reader {
         field = fieldOf(want, key);
       }
       const raw = m[2];
-      this.advance();
-      let value: GoValue;
+      this.i++;
+      let value: GoValue = null;
       if (raw === undefined || raw === '') {
         // A nested block (more indented, or a sequence at the same indent), else null.
-        if (!this.done() && (this.indent() > n || (this.indent() === n && this.isSeqLine(this.content())))) {
-          value = this.block(this.indent(), field);
-        } else value = null;
+        if (this.i < count) {
+          const next = indents[this.i]!;
+          if (next > n || (next === n && isSeqEntry(contents[this.i]!))) value = this.block(next, field);
+        }
       } else {
         value = this.scalar(raw, field, n);
-        if (!this.done() && this.indent() > n) throw OUT; // a multi-line scalar, or an error
+        if (this.i < count && indents[this.i]! > n) throw OUT; // a multi-line scalar, or an error
       }
       if (head !== null && field !== undefined) head[key] = value;
     }
@@ -159,29 +167,18 @@ class Reader {
 
   /** A block sequence whose dashes sit at indent `n` (nothing of it is part of a head). */
   seq(n: number): void {
-    while (!this.done() && this.indent() === n) {
-      const c = this.content();
-      if (!this.isSeqLine(c)) break;
-      let k = 1;
-      while (k < c.length && c.charCodeAt(k) === 32) k++;
-      if (k === c.length) {
-        // `-` alone: the item is the following more-indented block, else null.
-        this.advance();
-        if (!this.done() && this.indent() > n) this.block(this.indent(), undefined);
+    const { contents, indents, count } = this;
+    while (this.i < count && indents[this.i] === n) {
+      const c = contents[this.i]!;
+      if (!isSeqEntry(c)) break;
+      this.i++;
+      if (c.length === 1) {
+        // `-` alone: the item is the following more-indented block (or an unfolded compact one), else null.
+        if (this.i < count && indents[this.i]! > n) this.block(indents[this.i]!, undefined);
         continue;
       }
-      const rest = c.slice(k);
-      if (this.isSeqLine(rest) || KEY_LINE.test(rest)) {
-        // Compact nested sequence or mapping: continue on this line at the item's column.
-        const start = this.start() + k;
-        this.virtualIndent = n + k;
-        this.virtualStart = start;
-        this.block(n + k, undefined);
-        continue;
-      }
-      this.advance();
-      this.scalar(rest, undefined, n);
-      if (!this.done() && this.indent() > n) throw OUT;
+      this.scalar(c.slice(2).trimStart(), undefined, n);
+      if (this.i < count && indents[this.i]! > n) throw OUT;
     }
   }
 
@@ -191,48 +188,35 @@ class Reader {
    * plainly its content (a less-indented comment, leading blank lines deeper than the content).
    */
   private skipBlockScalar(n: number): void {
-    const text = this.text;
-    const from = text.indexOf('\n', this.starts[this.i - 1]!) + 1;
-    while (!this.done() && this.indents[this.i]! > n) this.advance();
-    if (from === 0) return; // the header ends the document
-    const to = this.done() ? text.length : this.starts[this.i]! - this.indents[this.i]!;
+    const header = this.rows[this.i - 1]!;
+    while (this.i < this.count && this.indents[this.i]! > n) this.i++;
+    const to = this.i < this.count ? this.rows[this.i]! : this.raw.length;
     let contentIndent = -1;
     let leadingBlank = -1;
-    let pos = from;
-    while (pos < to) {
-      let end = text.indexOf('\n', pos);
-      if (end === -1 || end > to) end = to;
-      let s = pos;
-      while (s < end && text.charCodeAt(s) === 32) s++;
-      const indent = s - pos;
-      if (s === end) {
+    for (let r = header + 1; r < to; r++) {
+      const line = this.raw[r]!;
+      const t = line.trimStart();
+      const indent = line.length - t.length;
+      if (t === '') {
         if (contentIndent < 0) leadingBlank = Math.max(leadingBlank, indent);
       } else {
         if (contentIndent < 0) contentIndent = indent;
         if (indent <= n || indent < contentIndent) throw OUT;
       }
-      pos = end + 1;
     }
     // Blank lines first (deeper than the content, or with no content at all): the full parser judges.
     if (leadingBlank >= 0 && (contentIndent < 0 || leadingBlank > contentIndent)) throw OUT;
   }
 
-  /** A one-line scalar value (or `[]` / `{}`, or a block scalar header) at indent `n`; its value when a head field wants it. */
-  scalar(raw: string, want: Want, n: number): GoValue {
-    if (raw === '[]') {
-      if (want !== undefined) throw OUT;
-      return null;
-    }
-    if (raw === '{}') {
-      if (want === 'metadata' || want === 'annotations') return newMap();
-      if (want !== undefined) throw OUT;
-      return null;
-    }
+  /**
+   * A one-line scalar value (or `[]` / `{}`, or a block scalar header) in a node at indent `n`;
+   * its value when a head field wants it.
+   */
+  private scalar(raw: string, want: Want, n: number): GoValue {
     const q = raw.charCodeAt(0);
     if (q === 39 /* ' */) {
-      if (!SINGLE_QUOTED.test(raw)) throw OUT;
-      if (want !== undefined && want !== 'string') throw OUT;
-      return raw.slice(1, -1).replaceAll("''", "'");
+      if (!SINGLE_QUOTED.test(raw) || (want !== undefined && want !== 'string')) throw OUT;
+      return want === undefined ? null : raw.slice(1, -1).replaceAll("''", "'");
     }
     if (q === 34 /* " */) {
       if (!DOUBLE_QUOTED.test(raw)) throw OUT;
@@ -245,13 +229,21 @@ class Reader {
       this.skipBlockScalar(n);
       return null;
     }
-    if (!PLAIN_ANY.test(raw) || raw.includes(': ') || raw.includes(' #') || raw.endsWith(':')) throw OUT;
+    if (raw === '{}') {
+      if (want === 'metadata' || want === 'annotations') return newMap();
+      if (want !== undefined) throw OUT;
+      return null;
+    }
+    if (raw === '[]') {
+      if (want !== undefined) throw OUT;
+      return null;
+    }
+    if (!PLAIN_ANY.test(raw)) throw OUT;
     if (want === undefined) return null;
     if (want !== 'string') throw OUT;
-    if (PLAIN_STRING.test(raw) ? SPECIAL_WORD.test(raw) : !DIGIT_STRING.test(raw)) throw OUT;
+    if (PLAIN_STRING.test(raw) ? raw.length <= 5 && SPECIAL_WORD.test(raw) : !DIGIT_STRING.test(raw)) throw OUT;
     return raw;
   }
-
 }
 
 /**
@@ -263,7 +255,7 @@ export function quickManifestHead(doc: string): GoValue | undefined {
   try {
     const r = new Reader(doc);
     if (r.done()) return undefined; // empty or comments only: the full parser says what that is
-    if (r.indent() !== 0 || r.isSeqLine(r.content())) return undefined;
+    if (!r.startsWithMap()) return undefined;
     const head = r.map(0, 'top');
     if (!r.done()) return undefined; // lines the subset does not explain
     return head;

@@ -90,6 +90,10 @@ describe('rel template: fast path = oclif path', () => {
   it('renders deeply nested includes (worker retry) identically', () => {
     const r = same(['template', 'r', 'charts/include-depth']);
     expect(r.stdout + r.stderr).not.toBe('');
+    // 1000 levels overflow the default stack: both paths retry on a worker (src/actions/template-worker.ts).
+    const deep = same(['template', 'r', 'charts/include-depth', '--set', 'n=1000']);
+    expect(deep.code).toBe(0);
+    expect(deep.stdout).toBe(readFileSync(join(fixtures, 'golden/include-depth-1000.out'), 'utf8'));
   });
 
   it('parses every flag spelling like oclif', () => {

@@ -231,7 +231,8 @@ export function parseDuration(s: string): bigint {
 // ---- time.Time -------------------------------------------------------------------
 
 const NS_PER_S = 1000000000n;
-const processStart = performance.now();
+/** process.hrtime (not performance.now: the first use of `performance` loads perf_hooks, ~1 ms of start-up). */
+const processStart = process.hrtime.bigint();
 
 /** Go's time.Time. `loc` is 'UTC', 'Local' or an IANA zone name. */
 export class GoTime extends GoStruct {
@@ -261,7 +262,7 @@ export class GoTime extends GoStruct {
   static now(): GoTime {
     const ms = Date.now();
     const hr = process.hrtime.bigint() % 1000000n; // sub-millisecond digits
-    const mono = BigInt(Math.round((performance.now() - processStart) * 1e6));
+    const mono = process.hrtime.bigint() - processStart;
     return new GoTime(BigInt(Math.floor(ms / 1000)), (ms % 1000) * 1e6 + Number(hr), 'Local', mono);
   }
 
