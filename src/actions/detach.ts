@@ -191,7 +191,7 @@ export async function startDetached(input: DetachInput): Promise<DeployResult & 
   const running = (await kube.list('batch/v1', 'Job', ns, detachSelector(target.name))).filter((j) => !jobOutcome(j));
   if (running.length) {
     throw new UserError(`a detached rollout of ${target.name} is still running: Job ${running.map((j) => j.metadata!.name).join(', ')} in namespace ${ns}`, {
-      hint: `Follow it with \`rel status ${target.name} -n ${ns} --watch\`, or stop it with \`rel abort ${target.name} -n ${ns}\`.`,
+      hint: `Follow it with \`rel status ${target.name} -n ${ns} --watch\`, or stop it with \`rel abort ${target.name} -n ${ns}\`; a Job left behind with no rollout in progress can be deleted with \`kubectl delete job ${running[0]!.metadata!.name} -n ${ns}\`.`,
     });
   }
   const current = [...history].reverse().find((r) => r.info.status === 'deployed');
@@ -220,8 +220,12 @@ export async function startDetached(input: DetachInput): Promise<DeployResult & 
     if (e instanceof ClusterScopedKindError) throw new UserError(e.message.replace('a scheduled run gets', 'the detached rollout\'s Job gets').replace('then run rel schedule again', 'then deploy with --detach again, or deploy without --detach'));
     throw e;
   }
-  // The API server validates every object (server-side dry run) before the Job exists.
-  if (flags['dry-run'] !== 'client') {
+  // The API server validates every object (server-side dry run) before the Job exists; a namespace still to be
+  // created (--create-namespace) cannot hold a dry run, so its objects are validated by the Job's apply.
+  const createNs = flags['create-namespace'] ?? target.settings.createNamespace;
+  const nsMissing = await kube.get('v1', 'Namespace', ns).then((o) => !o, () => false); // no right to read namespaces: assume it exists
+  if (nsMissing && !createNs) throw new UserError(`namespace ${ns} does not exist`, { hint: 'Pass --create-namespace (or createNamespace: true in rel.yaml), or create it first.' });
+  if (flags['dry-run'] !== 'client' && !nsMissing) {
     for (const o of objs) await kube.apply({ ...o, metadata: { ...o.metadata, namespace: o.metadata?.namespace ?? ns } }, { dryRun: true });
   }
 
@@ -249,13 +253,18 @@ export async function startDetached(input: DetachInput): Promise<DeployResult & 
   const specBytes = Buffer.byteLength(JSON.stringify(spec, null, 2)) + 1;
   let packed;
   try {
-    packed = await packFiles(layout.entries, { extraBytes: specBytes + SPEC_KEY.length + DETACH_BUNDLE_KEY.length, what: 'the bundle for the detached rollout (chart, values, rel.yaml)', holder: 'Secret' });
+    packed = await packFiles(layout.entries, { extraBytes: specBytes + SPEC_KEY.length + DETACH_BUNDLE_KEY.length + 4096, what: 'the bundle for the detached rollout (chart, values, rel.yaml)', holder: 'Secret' });
   } catch (e) {
     if (e instanceof BundleTooLargeError) throw new UserError(e.message);
     throw e;
   }
   const env: Record<string, string> = {};
   if (process.env.HELM_DRIVER) env.HELM_DRIVER = process.env.HELM_DRIVER;
+  // The Prometheus bearer token named by rel.yaml travels in the Secret, not in the Job's spec.
+  const secretEnv: Record<string, string> = {};
+  const tokenEnv = target.settings.analysis?.prometheus?.bearerTokenEnv;
+  if (tokenEnv && process.env[tokenEnv]) secretEnv[tokenEnv] = process.env[tokenEnv]!;
+  else if (tokenEnv) log(`  warning: analysis.prometheus.bearerTokenEnv names ${tokenEnv}, which is not set here: the Job will query Prometheus without a token`);
   const built = buildDetachObjects({
     spec,
     image: input.image,
@@ -263,6 +272,7 @@ export async function startDetached(input: DetachInput): Promise<DeployResult & 
     tgz: packed.tgz,
     activeDeadlineSeconds: detachDeadlineSeconds({ strategy: input.strategy, steps: input.rollout.steps, stepIntervalMs: input.rollout.stepIntervalMs, timeoutMs: input.timeoutMs, scaleDownDelayMs: input.rollout.scaleDownDelayMs, manualGate: input.rollout.manualGate }),
     env,
+    secretEnv,
   });
   const result = (objects: KubeObject[], extra: Partial<DetachStarted> = {}): DeployResult & { detached: DetachStarted } => ({
     release: previewRelease(target.name, ns, revision, isInstall, job),
@@ -272,9 +282,7 @@ export async function startDetached(input: DetachInput): Promise<DeployResult & 
   if (flags['dry-run']) return result([built.job, ...built.helpers], { dryRun: true });
 
   // 4. Create: the Job suspended, its helpers owned by it, then resume it.
-  if (flags['create-namespace'] ?? target.settings.createNamespace) {
-    if (!(await kube.get('v1', 'Namespace', ns))) await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  }
+  if (nsMissing) await kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   const created = await kube.create(built.job);
   const helpers: KubeObject[] = [];
   try {
@@ -289,7 +297,7 @@ export async function startDetached(input: DetachInput): Promise<DeployResult & 
   log(`created Job ${job} in namespace ${ns} (image ${input.image}) to drive the ${input.strategy === 'canary' ? 'canary' : 'blue-green'} rollout of revision ${revision}`);
 
   // 5. Wait (a little) for the Job to start the rollout.
-  const seen = await waitForStart(input, job, revision, input.startWaitMs ?? START_WAIT_MS);
+  const seen = await waitForStart(input, job, revision, isInstall, input.startWaitMs ?? START_WAIT_MS);
   return result([created, ...helpers], seen);
 }
 
@@ -312,7 +320,7 @@ async function podsOf(ctx: ReleaseContext, job: KubeObject): Promise<KubeObject[
 
 const STUCK = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
 
-async function waitForStart(input: DetachInput, job: string, revision: number, waitMs: number): Promise<Partial<DetachStarted>> {
+async function waitForStart(input: DetachInput, job: string, revision: number, isInstall: boolean, waitMs: number): Promise<Partial<DetachStarted>> {
   const { ctx, target } = input;
   const store = new RolloutStateStore(ctx.kube, ctx.namespace);
   const until = Date.now() + waitMs;
@@ -341,6 +349,8 @@ async function waitForStart(input: DetachInput, job: string, revision: number, w
     if (last && last.version === revision && (outcome === 'Complete' || !last.info.status?.startsWith('pending'))) {
       return { progress: `revision ${revision} is already ${last.info.status}${last.info.description ? ` (${last.info.description})` : ''}` };
     }
+    // A first install has nothing to canary against: it is applied directly, with no rollout state.
+    if (isInstall && last && last.version === revision) return { progress: `revision ${revision} is ${last.info.status} (a first install is applied directly)` };
     if (outcome === 'Complete') {
       throw new UserError(`the detached rollout's Job ${job} completed without recording revision ${revision} of ${target.name}: its image (${input.image}) does not seem to run rel`, {
         hint: 'Pass --detach-image with an image built from rel\'s Dockerfile (or set REL_IMAGE).',

@@ -61,6 +61,8 @@ export interface DetachInput {
   backoffLimit?: number;
   /** Extra container environment (e.g. HELM_DRIVER). */
   env?: Record<string, string>;
+  /** Container environment from the bundle Secret (key env.NAME), e.g. the Prometheus bearer token. */
+  secretEnv?: Record<string, string>;
 }
 
 export function detachLabels(release: string, revision?: number): Record<string, string> {
@@ -143,7 +145,10 @@ export function buildDetachObjects(input: DetachInput): { job: KubeObject; helpe
               image: input.image,
               imagePullPolicy: 'IfNotPresent',
               args: ['run-detached', '--from', DETACH_MOUNT],
-              env: Object.entries(input.env ?? {}).map(([k, v]) => ({ name: k, value: v })),
+              env: [
+                ...Object.entries(input.env ?? {}).map(([k, v]) => ({ name: k, value: v })),
+                ...Object.keys(input.secretEnv ?? {}).map((k) => ({ name: k, valueFrom: { secretKeyRef: { name, key: `env.${k}` } } })),
+              ],
               volumeMounts: [{ name: 'bundle', mountPath: DETACH_MOUNT, readOnly: true }],
               resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: false, capabilities: { drop: ['ALL'] } },
@@ -172,6 +177,7 @@ export function buildDetachObjects(input: DetachInput): { job: KubeObject; helpe
     data: {
       [SPEC_KEY]: Buffer.from(`${JSON.stringify(s, null, 2)}\n`).toString('base64'),
       [DETACH_BUNDLE_KEY]: input.tgz.toString('base64'),
+      ...Object.fromEntries(Object.entries(input.secretEnv ?? {}).map(([k, v]) => [`env.${k}`, Buffer.from(v).toString('base64')])),
     },
   };
   return { job, helpers: [sa, role, binding, secret] };

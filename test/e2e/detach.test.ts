@@ -199,8 +199,18 @@ describe('rel deploy --detach: a Job in the cluster drives the rollout', () => {
     expect((await job(ns, jobName)).spec.activeDeadlineSeconds).toBe(900 + 180 + 600);
   }, 120_000);
 
+  it('a first install with --detach and --create-namespace: the namespace is made here, the Job installs directly', async () => {
+    const ns = 'dfirst';
+    const r = await rel('deploy', ns, chart, '-n', ns, '--create-namespace', '--kubeconfig', c.kubeconfig, '--set', `ingress.host=${ns}.test`, '--canary', '10', '--timeout', '30s', '--detach', '--detach-image', IMAGE);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/revision 1 is (pending-install \(a first install is applied directly\)|already deployed)/);
+    const jobName = /handed to Job (\S+)/.exec(r.stdout)![1]!;
+    expect(await until('the Job to finish', async () => finished(await job(ns, jobName)), 60_000)).toMatchObject({ type: 'Complete' });
+    expect(JSON.parse(await c.helm('list', '-n', ns, '-o', 'json'))).toMatchObject([{ name: ns, revision: '1', status: 'deployed' }]);
+  }, 120_000);
+
   it("the Job's Role allows every request its pods made (method, resource, namespace)", async () => {
-    const jobReqs = requests.filter((q) => /^sandbox-token:d(good|bad|bg|abort):rel-deploy-/.test(q.token));
+    const jobReqs = requests.filter((q) => /^sandbox-token:d(good|bad|bg|abort|first):rel-deploy-/.test(q.token));
     expect(jobReqs.length).toBeGreaterThan(20);
     const roles = new Map<string, { apiGroups: string[]; resources: string[]; verbs: string[] }[]>();
     const denied: string[] = [];

@@ -220,9 +220,16 @@ describe('rel deploy --detach (on the sandbox, no Job run)', () => {
     cpSync(web, join(dir, 'charts/web'), { recursive: true });
     mkdirSync(join(dir, 'values/web'), { recursive: true });
     writeFileSync(join(dir, 'values/web/p.yaml'), 'message: from-p\n');
-    writeFileSync(join(dir, 'rel.yaml'), 'apiVersion: rel.dev/v1\nenvironments:\n  p:\n    namespace: proj\n    createNamespace: true\n    strategy: { type: blueGreen }\nreleases:\n  - name: site\n    chart: ./charts/web\n');
-    const r = await runDeploy({}, { kubeconfig, env: 'p', cwd: dir, detach: true, 'dry-run': 'client', 'detach-image': 'img:1' }, noLog);
+    writeFileSync(join(dir, 'rel.yaml'), 'apiVersion: rel.dev/v1\nenvironments:\n  p:\n    namespace: proj\n    createNamespace: true\n    strategy: { type: blueGreen }\n    analysis: { prometheus: { url: "http://prom:9090", bearerTokenEnv: REL_UNIT_PROM_TOKEN } }\nreleases:\n  - name: site\n    chart: ./charts/web\n');
+    process.env.REL_UNIT_PROM_TOKEN = 's3cret';
+    const r = await runDeploy({}, { kubeconfig, env: 'p', cwd: dir, detach: true, 'dry-run': 'client', 'detach-image': 'img:1' }, noLog).finally(() => delete process.env.REL_UNIT_PROM_TOKEN);
     const det = r.detached!;
+    // The bearer token travels in the Secret and reaches the container by secretKeyRef, never in the Job's spec.
+    const jobObj = det.objects.find((o) => o.kind === 'Job')!;
+    expect(JSON.stringify(jobObj)).not.toContain('s3cret');
+    expect((jobObj.spec as Record<string, any>).template.spec.containers[0].env).toContainEqual({ name: 'REL_UNIT_PROM_TOKEN', valueFrom: { secretKeyRef: { name: det.job, key: 'env.REL_UNIT_PROM_TOKEN' } } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(Buffer.from((det.objects.find((o) => o.kind === 'Secret')!.data as Record<string, string>)['env.REL_UNIT_PROM_TOKEN']!, 'base64').toString()).toBe('s3cret');
+    for (const o of det.objects) expect(await validateBuiltin(o as never), o.kind).toEqual([]);
     expect(det).toMatchObject({ strategy: 'blueGreen', revision: 1, namespace: 'proj' });
     const mount = mkdtempSync(join(tmpdir(), 'rel-detach-mount-'));
     writeConfigMapFiles({ binaryData: det.objects.find((o) => o.kind === 'Secret')!.data as Record<string, string> }, mount);
