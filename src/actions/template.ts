@@ -8,6 +8,7 @@ import * as nodePath from 'node:path';
 import type { GoMap, GoValue } from '../engine/types.js';
 import { goInt, newMap } from '../engine/types.js';
 import { quickManifestHead } from '../fast/manifest-head.js';
+import { hasRawBytes, outputBytes } from '../engine/bytes.js';
 
 export interface TemplateOptions {
   /** Release name (helm: first argument when two are given; default `release-name`). */
@@ -106,8 +107,8 @@ function framed(name: string, content: string): string {
 async function writeToFile(outputDir: string, name: string, data: string, append: boolean, log: (s: string) => void): Promise<void> {
   const outfile = `${outputDir}/${name}`;
   await fsp.mkdir(nodePath.dirname(outfile), { recursive: true });
-  if (append) await fsp.appendFile(outfile, framed(name, data));
-  else await fsp.writeFile(outfile, framed(name, data));
+  if (append) await fsp.appendFile(outfile, outputBytes(framed(name, data)));
+  else await fsp.writeFile(outfile, outputBytes(framed(name, data)));
   log(`wrote ${outfile}\n`);
 }
 
@@ -382,6 +383,8 @@ async function manifestHeadParser(): Promise<(text: string) => GoValue> {
   const load = jsyaml.default.load;
   const schema = jsyaml.default.CORE_SCHEMA;
   return (text: string): GoValue => {
+    // bytes that are not UTF-8 (engine/bytes.ts): go-yaml refuses them, only the exact codec says how
+    if (hasRawBytes(text)) return parseYaml(text) as GoValue;
     // Most rendered manifests are plain block YAML: read just their heads (src/fast/manifest-head.ts).
     const quick = quickManifestHead(text);
     if (quick !== undefined) return quick;
@@ -446,8 +449,9 @@ function splitSlice(values: string[] | undefined): string[] | undefined {
  * bin/run.js may call this directly for `rel template …`.
  */
 export async function templateMain(argv: string[], io: { stdout?: (s: string) => void; stderr?: (s: string) => void } = {}): Promise<number> {
-  const out = io.stdout ?? ((s: string) => void process.stdout.write(s));
-  const err = io.stderr ?? ((s: string) => void process.stderr.write(s));
+  // Go strings may hold bytes that are not UTF-8 (kept as escapes, engine/bytes.ts): write them raw
+  const out = io.stdout ?? ((s: string) => void process.stdout.write(outputBytes(s)));
+  const err = io.stderr ?? ((s: string) => void process.stderr.write(outputBytes(s)));
   const { parseArgs } = await import('node:util');
   let parsed;
   try {

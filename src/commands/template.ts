@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RelCommand, commonFlags } from '../cli/base.js';
+import { outputBytes } from '../engine/bytes.js';
 
 export default class Template extends RelCommand {
   static override description =
@@ -88,8 +89,9 @@ export default class Template extends RelCommand {
       skipSchemaValidation: flags['skip-schema-validation'],
       debug: flags.debug,
     });
-    if (res.stderr) process.stderr.write(res.stderr);
-    if (res.stdout) process.stdout.write(res.stdout);
+    // Go strings may hold bytes that are not UTF-8 (kept as escapes, engine/bytes.ts): write them raw
+    if (res.stderr) process.stderr.write(outputBytes(res.stderr));
+    if (res.stdout) process.stdout.write(outputBytes(res.stdout));
     if (res.error) fail(res.error.message);
   }
 }

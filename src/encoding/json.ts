@@ -2,6 +2,7 @@
  * Go encoding/json for the Go value model: json.Marshal / MarshalIndent and json.Unmarshal
  * into interface{} (numbers become float64), with Go's output format and error wording.
  */
+import { toValidUtf8 } from '../engine/bytes.js';
 import { GoFunction, GoInt, GoStruct, isGoMap, isNilSlice, newMap, type GoMap, type GoValue } from '../engine/types.js';
 import { formatJsonFloat, formatFloatG } from './gofloat.js';
 
@@ -60,7 +61,7 @@ export function jsonNormalize(v: GoValue, depth = 0): JNode {
     case 'boolean':
       return { t: 'bool', v };
     case 'string':
-      return { t: 'str', v };
+      return { t: 'str', v: toValidUtf8(v) }; // json.Marshal writes bytes that are not UTF-8 as U+FFFD
     case 'number':
       if (!Number.isFinite(v)) throw new JsonMarshalError(`json: unsupported value: ${formatFloatG(v)}`);
       return { t: 'num', text: formatJsonFloat(v) };
@@ -85,7 +86,7 @@ export function jsonNormalize(v: GoValue, depth = 0): JNode {
   }
   if (isGoMap(v)) {
     const keys = Object.keys(v).sort(compareGoStrings);
-    return { t: 'obj', entries: keys.map((k) => [k, jsonNormalize(v[k], depth + 1)] as [string, JNode]) };
+    return { t: 'obj', entries: keys.map((k) => [toValidUtf8(k), jsonNormalize(v[k], depth + 1)] as [string, JNode]) };
   }
   throw new JsonMarshalError(`json: unsupported type: ${typeof v}`);
 }
@@ -616,6 +617,7 @@ function hasInfinity(v: GoValue): boolean {
 
 /** json.Unmarshal(text, &interface{}): numbers become float64 (JS numbers), errors in Go's words. */
 export function unmarshalJson(text: string): GoValue {
+  text = toValidUtf8(text); // Go's decoder reads bytes that are not UTF-8 as U+FFFD
   // Fast path: the built-in parser agrees with Go on valid JSON, except for lone surrogate
   // escapes (Go substitutes U+FFFD) and numbers out of float64 range (Go fails).
   if (!/\\u[dD][89a-fA-F]/.test(text)) {

@@ -32,6 +32,7 @@ const isScalar = (n: unknown): n is YamlLib.Scalar => lib().isScalar(n);
 const isSeq = (n: unknown): n is YamlLib.YAMLSeq => lib().isSeq(n);
 const isPair = (n: unknown): n is YamlLib.Pair => lib().isPair(n);
 import { GoInt, GoStruct, isGoMap, newMap, type GoMap, type GoValue } from '../engine/types.js';
+import { goBytes, hasRawBytes } from '../engine/bytes.js';
 import { formatFloatG } from './gofloat.js';
 import { jsonNormalize, JsonMarshalError, type JNode } from './json.js';
 import { DEEP_FLOW, DeepFlowUnsupported, findDeepFlow, parseDeepFlow } from './deepflow.js';
@@ -891,8 +892,29 @@ function checkPrintable(text: string): void {
         continue;
       }
     }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      // bytes that are not UTF-8 (see engine/bytes.ts): go-yaml's reader stops at them
+      throw new YamlError(`error converting YAML to JSON: yaml: ${utf8ReaderError(goBytes(text.slice(i)))}`);
+    }
     throw new YamlError('error converting YAML to JSON: yaml: control characters are not allowed', { line: lineAt(text, i) + 1 });
   }
+}
+
+/** go-yaml's reader error for the invalid UTF-8 sequence at the start of `b`. */
+function utf8ReaderError(b: Uint8Array): string {
+  const x = b[0]!;
+  const width = (x & 0x80) === 0 ? 1 : (x & 0xe0) === 0xc0 ? 2 : (x & 0xf0) === 0xe0 ? 3 : (x & 0xf8) === 0xf0 ? 4 : 0;
+  if (width === 0) return 'invalid leading UTF-8 octet';
+  if (width > b.length) return 'incomplete UTF-8 octet sequence';
+  let value = width === 1 ? x & 0x7f : width === 2 ? x & 0x1f : width === 3 ? x & 0x0f : x & 0x07;
+  for (let k = 1; k < width; k++) {
+    if ((b[k]! & 0xc0) !== 0x80) return 'invalid trailing UTF-8 octet';
+    value = (value << 6) + (b[k]! & 0x3f);
+  }
+  if (!(width === 1 || (width === 2 && value >= 0x80) || (width === 3 && value >= 0x800) || (width === 4 && value >= 0x10000))) {
+    return 'invalid length of a UTF-8 sequence';
+  }
+  return 'invalid Unicode character';
 }
 
 function depthPrecheck(text: string, file?: string): number {
@@ -1365,7 +1387,7 @@ export function parseYamlDocuments(text: string, opts?: ParseOpts): GoValue[] {
 // ---------------------------------------------------------------------------------------------
 
 type ENode =
-  | { t: 'scalar'; value: string; style: 'plain' | 'double' | 'literal' }
+  | { t: 'scalar'; value: string; style: 'plain' | 'double' | 'literal'; tag?: string }
   | { t: 'seq'; items: ENode[] }
   | { t: 'map'; items: [ENode, ENode][] };
 
@@ -1379,13 +1401,23 @@ function isBase60Float(s: string): boolean {
 }
 
 /** go-yaml v2 encoder.stringv: the requested style of a string. */
-function stringNode(s: string): ENode {
+function stringNode(s: string): Extract<ENode, { t: 'scalar' }> {
   const canUsePlain = resolvePlain(s).k === 'str' && !isBase60Float(s);
   let style: 'plain' | 'double' | 'literal';
   if (s.includes('\n')) style = 'literal';
   else if (canUsePlain) style = 'plain';
   else style = 'double';
   return { t: 'scalar', value: s, style };
+}
+
+/**
+ * go-yaml v3's encoding of a string that is not valid UTF-8: `!!binary` and base64; from 70 characters on,
+ * in lines of 70 each ending with a newline.
+ */
+function binaryNode(s: string): ENode {
+  let b64 = Buffer.from(goBytes(s)).toString('base64');
+  if (b64.length >= 70) b64 = b64.replace(/.{1,70}/g, '$&\n');
+  return { ...stringNode(b64), tag: '!!binary' };
 }
 
 /** A JSON number's text as go-yaml v2 reads and re-emits it. */
@@ -1800,6 +1832,7 @@ class Emitter {
     if (style === 'single' && !a.singleQuotedAllowed) style = 'double';
     if (style === 'literal' && (!a.blockAllowed || this.flowLevel > 0 || this.simpleKeyContext)) style = 'double';
 
+    if (node.tag !== undefined) this.writeIndicator(node.tag, true, false, false);
     this.increaseIndent(true, false);
     const cps = cpsOf(node.value);
     const allowBreaks = !this.simpleKeyContext;
@@ -2072,7 +2105,7 @@ function goValueToV3Node(v: GoValue, depth: number): ENode {
       return { t: 'scalar', value: f, style: 'plain' };
     }
     case 'string':
-      return stringNode(v);
+      return hasRawBytes(v) ? binaryNode(v) : stringNode(v);
   }
   if (v instanceof GoInt) return { t: 'scalar', value: v.value.toString(), style: 'plain' };
   if (v instanceof Uint8Array) return stringNode(Buffer.from(v).toString('base64'));

@@ -4,6 +4,7 @@
  * separator: `*` and `?` stay within a path segment, `**` crosses segments, `{a,b}` alternatives.
  */
 import { GoStruct, newMap, type GoMap, type GoValue } from './types.js';
+import { goString } from './bytes.js';
 
 export interface NamedData {
   name: string;
@@ -18,7 +19,6 @@ export function setFilesYamlEncoder(fn: ToYaml): void {
   toYamlImpl = fn;
 }
 
-const decoder = new TextDecoder();
 
 function baseName(p: string): string {
   const t = p.replace(/\/+$/, '');
@@ -66,7 +66,7 @@ export class Files extends GoStruct {
   }
 
   Get(name: string): string {
-    return decoder.decode(this.GetBytes(name));
+    return goString(this.GetBytes(name));
   }
 
   /**
@@ -87,7 +87,7 @@ export class Files extends GoStruct {
 
   AsConfig(): string {
     const m = newMap();
-    for (const k of this.names()) m[baseName(k)] = decoder.decode(this.entries.get(k)!);
+    for (const k of this.names()) m[baseName(k)] = goString(this.entries.get(k)!);
     return encodeYaml(m);
   }
 
@@ -100,7 +100,7 @@ export class Files extends GoStruct {
   Lines(path: string): string[] {
     const data = this.entries.get(path);
     if (data === undefined) return [];
-    let s = decoder.decode(data);
+    let s = goString(data);
     if (s.length > 0 && s.endsWith('\n')) s = s.slice(0, -1);
     return s.split('\n');
   }

@@ -6,6 +6,7 @@
  * byte-for-byte what a Go program prints.
  */
 import { GoFunction, GoInt, GoStruct, GoValue, goTypeName, isGoMap } from './types.js';
+import { goBytes, goString, hasRawBytes, isByteEscape } from './bytes.js';
 
 // ---------------------------------------------------------------------------
 // strconv: decimal digits of a float64
@@ -336,7 +337,8 @@ function quoteWith(s: string, quote: number, asciiOnly: boolean): string {
       i += w;
       continue;
     }
-    out += s.slice(start, i) + escapeRune(r, quote, asciiOnly);
+    // a byte that is not UTF-8 (see bytes.ts) is quoted as \xNN
+    out += s.slice(start, i) + (isByteEscape(r) ? '\\x' + hex(r - 0xdc00, 2) : escapeRune(r, quote, asciiOnly));
     i += w;
     start = i;
   }
@@ -381,9 +383,6 @@ export function canBackquote(s: string): boolean {
 
 // ---------------------------------------------------------------------------
 // fmt
-
-const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder();
 
 /** Number of Unicode code points (Go's utf8.RuneCountInString for valid strings). */
 function runeCount(s: string): number {
@@ -437,6 +436,9 @@ export function compareGoStrings(a: string, b: string): number {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
     if (x !== y) {
+      if (((x >= 0xd800 && x <= 0xdfff) || (y >= 0xd800 && y <= 0xdfff)) && (hasRawBytes(a) || hasRawBytes(b))) {
+        return Buffer.compare(goBytes(a), goBytes(b)); // bytes that are not UTF-8
+      }
       if (x >= 0xd800 && y >= 0xd800) {
         const cx = a.codePointAt(i)!;
         const cy = b.codePointAt(i)!;
@@ -744,10 +746,10 @@ class Printer {
         this.padString(this.truncate(v));
         return;
       case 'x':
-        this.fmtSbx(utf8Encoder.encode(v), false);
+        this.fmtSbx(goBytes(v), false);
         return;
       case 'X':
-        this.fmtSbx(utf8Encoder.encode(v), true);
+        this.fmtSbx(goBytes(v), true);
         return;
       case 'q':
         this.fmtQ(v);
@@ -778,7 +780,7 @@ class Printer {
         }
         return;
       case 's':
-        this.padString(this.truncate(utf8Decoder.decode(v)));
+        this.padString(this.truncate(goString(v)));
         return;
       case 'x':
         this.fmtSbx(v, false);
@@ -787,7 +789,7 @@ class Printer {
         this.fmtSbx(v, true);
         return;
       case 'q':
-        this.fmtQ(utf8Decoder.decode(v));
+        this.fmtQ(goString(v));
         return;
       default:
         this.buf += '[';

@@ -5,6 +5,7 @@
  * embedded (`__REL_TEMPLATE_SPEC__`), and bin/run.js runs it for `rel template …`.
  */
 import { runTemplate } from '../actions/template.js';
+import { outputBytes } from '../engine/bytes.js';
 import { describeError, UserError } from '../cli/errors.js';
 import { FastParseError, parseLikeOclif, type ParseEnv } from './parse.js';
 import type { CommandSpec } from './spec.js';
@@ -24,8 +25,9 @@ export interface FastIo extends ParseEnv {
  * Returns the exit code (it does not exit).
  */
 export async function templateCommand(argv: string[], spec: CommandSpec, io: FastIo = {}): Promise<number> {
-  const out = io.stdout ?? ((s: string) => void process.stdout.write(s));
-  const err = io.stderr ?? ((s: string) => void process.stderr.write(s));
+  // Go strings may hold bytes that are not UTF-8 (kept as escapes, engine/bytes.ts): write them raw
+  const out = io.stdout ?? ((s: string) => void process.stdout.write(outputBytes(s)));
+  const err = io.stderr ?? ((s: string) => void process.stderr.write(outputBytes(s)));
   let code = 0;
   const fail = (msg: string): void => {
     err(`Error: ${msg}\n`);

@@ -4,6 +4,7 @@
  */
 import { GoError, GoFunction, GoInt, GoStruct, goTypeName, isGoMap, sliceTypeName, type GoMap, type GoValue } from '../types.js';
 import { formatV } from './fmt.js';
+import { goByteLen, goBytes, goString } from '../bytes.js';
 
 export const INT64_MIN = -(1n << 63n);
 export const INT64_MAX = (1n << 63n) - 1n;
@@ -157,7 +158,7 @@ export function toFloat64(v: GoValue): number {
 /** Sprig's strval: string, []byte, error, fmt.Stringer, else %v. */
 export function strval(v: GoValue): string {
   if (typeof v === 'string') return v;
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
+  if (v instanceof Uint8Array) return goString(v);
   return formatV(v === undefined ? null : v);
 }
 
@@ -269,18 +270,19 @@ export function ifaceConversion(v: GoValue, want: string): GoError {
   return new GoError(`interface conversion: interface {} is ${t}, not ${want}`);
 }
 
-/** Go string <-> UTF-8 bytes. */
+/** Go string <-> bytes (bytes that are not UTF-8 kept as escapes, see ../bytes.ts). */
 export function utf8(s: string): Buffer {
-  return Buffer.from(s, 'utf8');
+  const b = goBytes(s);
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
 export function fromUtf8(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+  return goString(b);
 }
 
 /** Go's len(s) for a string (bytes). */
 export function byteLen(s: string): number {
-  return Buffer.byteLength(s, 'utf8');
+  return goByteLen(s);
 }
 
 export function isMap(v: GoValue): v is GoMap {

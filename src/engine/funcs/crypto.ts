@@ -8,13 +8,14 @@ import { createRequire } from 'node:module';
 import { GoError, GoStruct, goTypeName, type FuncMap, type GoValue } from '../types.js';
 import { formatV } from './fmt.js';
 import * as der from './der.js';
+import { goByteLen, goBytes, goString } from '../bytes.js';
 
 // ---- hashes ----------------------------------------------------------------
 
-const hex = (alg: string) => (s: string) => nodeCrypto().createHash(alg).update(s, 'utf8').digest('hex');
+const hex = (alg: string) => (s: string) => nodeCrypto().createHash(alg).update(goBytes(s)).digest('hex');
 
 function adler32(s: string): number {
-  const b = Buffer.from(s, 'utf8');
+  const b = goBytes(s);
   let a = 1;
   let c = 0;
   for (const x of b) {
@@ -29,7 +30,7 @@ let bcryptjs: BcryptJs | undefined;
 
 function bcrypt(input: string): string {
   bcryptjs ??= createRequire(import.meta.url)('bcryptjs') as BcryptJs;
-  if (Buffer.byteLength(input, 'utf8') > 72)
+  if (goByteLen(input) > 72)
     return 'failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes';
   // golang.org/x/crypto/bcrypt writes the $2a$ prefix; the hash is the same algorithm
   return bcryptjs.hashSync(input, 10).replace(/^\$2b\$/, '$2a$');
@@ -446,13 +447,13 @@ function buildCustomCert(b64cert: string, b64key: string): Certificate {
 
 function aesKey(password: string): Buffer {
   const key = Buffer.alloc(32);
-  Buffer.from(password, 'utf8').copy(key, 0, 0, 32);
+  Buffer.from(goBytes(password)).copy(key, 0, 0, 32);
   return key;
 }
 
 function encryptAES(password: string, plaintext: string): string {
   if (plaintext === '') return '';
-  const content = Buffer.from(plaintext, 'utf8');
+  const content = Buffer.from(goBytes(plaintext));
   const padding = 16 - (content.length % 16);
   const padded = Buffer.concat([content, Buffer.alloc(padding, padding)]);
   const iv = nodeCrypto().randomBytes(16);
@@ -475,7 +476,7 @@ function decryptAES(password: string, crypt64: string): string {
   const out = Buffer.concat([d.update(body), d.final()]);
   const pad = out[out.length - 1];
   if (pad > out.length) throw new GoError(`runtime error: slice bounds out of range [:${out.length - pad}]`);
-  return out.subarray(0, out.length - pad).toString('utf8');
+  return goString(out.subarray(0, out.length - pad));
 }
 
 // ---- the function map ----------------------------------------------------------------

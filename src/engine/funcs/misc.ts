@@ -2,6 +2,7 @@
 import { GoError, isGoMap, newMap, type FuncMap, type GoMap, type GoValue } from '../types.js';
 import { quoteGo } from './fmt.js';
 import { NIL_DEREF, kindOf } from './convert.js';
+import { goBytes, goString } from '../bytes.js';
 
 // ---- path (slash-separated; filepath is the same on Linux) ----------------------
 
@@ -67,11 +68,11 @@ function unescape(s: string, mode: 'path' | 'host' | 'fragment' | 'user'): strin
       bytes.push(parseInt(h, 16));
       i += 2;
     } else {
-      for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
+      for (const b of goBytes(c)) bytes.push(b);
     }
   }
   void mode;
-  return Buffer.from(bytes).toString('utf8');
+  return goString(Uint8Array.from(bytes));
 }
 
 /** url.Parse (the parts Sprig reads). */
@@ -161,7 +162,7 @@ const UNRESERVED = /[A-Za-z0-9\-_.~]/;
 
 function escapeWith(s: string, keep: RegExp): string {
   let out = '';
-  for (const b of Buffer.from(s, 'utf8')) {
+  for (const b of goBytes(s)) {
     const ch = String.fromCharCode(b);
     if (b < 0x80 && (UNRESERVED.test(ch) || keep.test(ch))) out += ch;
     else out += '%' + b.toString(16).toUpperCase().padStart(2, '0');

@@ -3,6 +3,7 @@ import { nodeCrypto } from './lazy.js';
 import { GoError, newMap, type FuncMap, type FuncSpec, type GoValue } from '../types.js';
 import { formatV, quoteGo } from './fmt.js';
 import { sliceElems, strval } from './convert.js';
+import { goByteLen, goBytes, goString, toValidUtf8 } from '../bytes.js';
 
 // ---- helpers ---------------------------------------------------------------
 
@@ -78,8 +79,10 @@ function trimCutset(s: string, cutset: string, left: boolean, right: boolean): s
 }
 
 /** Strings as Go sees them (bytes): a "binary" string with one char per UTF-8 byte. */
-const toBin = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
-const fromBin = (s: string) => Buffer.from(s, 'latin1').toString('utf8');
+const toBin = (s: string) => Buffer.from(goBytes(s)).toString('latin1');
+const fromBin = (s: string) => goString(Buffer.from(s, 'latin1'));
+/** For functions that go through runes in Go (strings.Map, []rune): bytes that are not UTF-8 become U+FFFD. */
+const runes = (f: (s: string) => string) => (s: string) => f(toValidUtf8(s));
 
 function sliceBounds(lo: number, hi: number, len: number): GoError | undefined {
   if (hi > len) return new GoError(`runtime error: slice bounds out of range [:${hi}] with length ${len}`);
@@ -144,8 +147,10 @@ function swapcase(s: string): string {
 
 /** goutils.DeleteWhiteSpace works on bytes, writing each kept byte as the rune of that value (Latin-1). */
 function nospace(s: string): string {
+  const bytes = goBytes(s);
+  if (!bytes.some(isGoSpace)) return s; // nothing deleted: the string itself
   let out = '';
-  for (const b of Buffer.from(s, 'utf8')) if (!isGoSpace(b)) out += String.fromCharCode(b);
+  for (const b of bytes) if (!isGoSpace(b)) out += String.fromCharCode(b);
   return out;
 }
 
@@ -546,7 +551,7 @@ function splitMap(parts: string[]) {
 }
 
 export function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return Buffer.compare(goBytes(a), goBytes(b));
 }
 
 /** strings.Replace(s, old, new, -1). */
@@ -563,7 +568,7 @@ export const MAX_STRING_BYTES = 128 * 1024 * 1024;
 
 function repeat(count: bigint, str: string): string {
   if (count < 0n) throw new GoError('strings: negative Repeat count');
-  const total = BigInt(Buffer.byteLength(str)) * count;
+  const total = BigInt(goByteLen(str)) * count;
   if (total > BigInt(MAX_STRING_BYTES))
     throw new GoError(`strings: Repeat output length ${total} exceeds rel's limit of ${MAX_STRING_BYTES} bytes`);
   return str.repeat(Number(count));
@@ -590,10 +595,10 @@ export function stringFuncs(): FuncMap {
       },
     },
     trim: s1(trimSpace),
-    upper: s1(goUpper),
-    lower: s1(goLower),
-    title: s1(title),
-    untitle: s1(untitle),
+    upper: s1(runes(goUpper)),
+    lower: s1(runes(goLower)),
+    title: s1(runes(title)),
+    untitle: s1(runes(untitle)),
     substr: {
       params: ['int', 'int', 'string'],
       returns: 'string',
@@ -637,10 +642,10 @@ export function stringFuncs(): FuncMap {
     randAlpha: { params: ['int'], returns: 'string', fn: (n: bigint) => randomFrom(LETTERS, Number(n)) },
     randAscii: { params: ['int'], returns: 'string', fn: (n: bigint) => randomFrom(ASCII_PRINTABLE, Number(n)) },
     randNumeric: { params: ['int'], returns: 'string', fn: (n: bigint) => randomFrom(DIGITS, Number(n)) },
-    swapcase: s1(swapcase),
-    shuffle: s1(shuffle),
+    swapcase: s1(runes(swapcase)),
+    shuffle: s1(runes(shuffle)),
     snakecase: s1(snakecase),
-    camelcase: s1(camelcase),
+    camelcase: s1(runes(camelcase)),
     kebabcase: s1(kebabcase),
     wrap: { params: ['int', 'string'], returns: 'string', fn: (l: bigint, s: string) => wrapCustom(s, Number(l), '', false) },
     wrapWith: {
@@ -717,15 +722,15 @@ export function stringFuncs(): FuncMap {
         return [strval(v)];
       },
     },
-    b64enc: s1((v) => Buffer.from(v, 'utf8').toString('base64')),
+    b64enc: s1((v) => Buffer.from(goBytes(v)).toString('base64')),
     b64dec: s1((v) => {
       const r = base64Decode(v);
-      return Buffer.isBuffer(r) ? r.toString('utf8') : r.err;
+      return Buffer.isBuffer(r) ? goString(r) : r.err;
     }),
-    b32enc: s1((v) => base32Encode(Buffer.from(v, 'utf8'))),
+    b32enc: s1((v) => base32Encode(Buffer.from(goBytes(v)))),
     b32dec: s1((v) => {
       const r = base32Decode(v);
-      return Buffer.isBuffer(r) ? r.toString('utf8') : r.err;
+      return Buffer.isBuffer(r) ? goString(r) : r.err;
     }),
   };
 }

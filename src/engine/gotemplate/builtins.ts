@@ -4,10 +4,9 @@
  * Parameters declared 'reflect' receive the raw value (undefined = invalid, null = nil interface).
  */
 import { compareGoStrings, formatTemplateValue, isPrint, sprint, sprintf, sprintln } from '../gofmt.js';
+import { goByteLen, goBytes, goString, isByteEscape } from '../bytes.js';
 import { FuncSpec, GoError, GoFunction, GoInt, GoParamType, GoStruct, GoValue, goInt, goTypeName, isGoMap, isUnsignedInt } from '../types.js';
 
-const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder();
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
@@ -213,7 +212,7 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
       if (x === item.length) throw new GoError('reflect: slice index out of range');
       item = new GoInt(BigInt(item[x]!), 'uint8');
     } else if (typeof item === 'string') {
-      const bytes = isAscii(item) ? null : utf8Encoder.encode(item);
+      const bytes = isAscii(item) ? null : goBytes(item);
       const len = bytes ? bytes.length : item.length;
       const x = indexArg(idx, len);
       if (x === len) throw new GoError('reflect: string index out of range');
@@ -238,7 +237,7 @@ function slice(item: GoValue, ...indexes: GoValue[]): GoValue {
   let bytes: Uint8Array | null = null;
   if (typeof item === 'string') {
     if (indexes.length === 3) throw new GoError('cannot 3-index slice a string');
-    if (!isAscii(item)) bytes = utf8Encoder.encode(item);
+    if (!isAscii(item)) bytes = goBytes(item);
     len = bytes ? bytes.length : item.length;
   } else if (Array.isArray(item) || item instanceof Uint8Array) {
     len = item.length;
@@ -250,7 +249,7 @@ function slice(item: GoValue, ...indexes: GoValue[]): GoValue {
   if (idx[0]! > idx[1]!) throw new GoError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
   if (indexes.length === 3 && idx[1]! > idx[2]!) throw new GoError(`invalid slice index: ${idx[1]} > ${idx[2]}`);
   if (typeof item === 'string') {
-    if (bytes) return utf8Decoder.decode(bytes.subarray(idx[0], idx[1]));
+    if (bytes) return goString(bytes.subarray(idx[0], idx[1]));
     return item.slice(idx[0], idx[1]);
   }
   return item.slice(idx[0], idx[1]);
@@ -260,7 +259,7 @@ function length(orig: GoValue): GoValue {
   const item = underlying(orig);
   if (item === null) throw new GoError('len of nil pointer');
   if (item === undefined) throw new GoError('reflect: call of reflect.Value.Type on zero Value');
-  if (typeof item === 'string') return goInt(isAscii(item) ? item.length : utf8Encoder.encode(item).length);
+  if (typeof item === 'string') return goInt(isAscii(item) ? item.length : goByteLen(item));
   if (Array.isArray(item) || item instanceof Uint8Array) return goInt(item.length);
   if (isGoMap(item)) return goInt(Object.keys(item).length);
   throw new GoError(`len of type ${typeName(orig)}`);
@@ -335,7 +334,8 @@ export function jsEscapeString(s: string): string {
     } else {
       const r = s.codePointAt(i)!;
       const w = r > 0xffff ? 2 : 1;
-      if (!isPrint(r)) {
+      // a byte that is not UTF-8 decodes to U+FFFD, which is printable: Go keeps the byte
+      if (!isPrint(r) && !isByteEscape(r)) {
         out += s.slice(last, i) + '\\u' + (r >= 0xd800 && r <= 0xdfff ? 0xfffd : r).toString(16).toUpperCase().padStart(4, '0');
         last = i + w;
       }
@@ -348,7 +348,7 @@ export function jsEscapeString(s: string): string {
 /** Go's url.QueryEscape. */
 export function urlQueryEscape(s: string): string {
   let out = '';
-  for (const b of utf8Encoder.encode(s)) {
+  for (const b of goBytes(s)) {
     if ((b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b === 45 || b === 95 || b === 46 || b === 126) {
       out += String.fromCharCode(b);
     } else if (b === 32) out += '+';

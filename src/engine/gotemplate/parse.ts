@@ -3,6 +3,7 @@
  * grammar and error messages of Go's text/template/parse.
  */
 import { sprintf } from '../gofmt.js';
+import { goString } from '../bytes.js';
 import { Item, T, itemString, lex } from './lex.js';
 import {
   ActionNode,
@@ -34,7 +35,6 @@ export class ParseError extends Error {
   }
 }
 
-const utf8Decoder = new TextDecoder();
 const utf8Encoder = new TextEncoder();
 
 class SyntaxErr extends Error {}
@@ -153,7 +153,7 @@ export function unquote(s: string): string {
     }
     if (q === 39 && body.length > 0) throw new SyntaxErr();
   }
-  if (hasRawBytes) return out + utf8Decoder.decode(new Uint8Array(bytes));
+  if (hasRawBytes) return out + goString(new Uint8Array(bytes));
   return out;
 }
 

@@ -26,7 +26,11 @@ function run(text) {
 function helm(tpl) {
   // the output, byte for byte, through b64enc of an include
   const r = run(`{{- define "case" }}${tpl}{{ end -}}\nv: {{ include "case" . | b64enc }}\n`);
-  if (r.out !== undefined) return { b64: /^v: (\S*)$/m.exec(r.out)[1] };
+  if (r.out !== undefined) {
+    const m = /^v:(?: (\S*))?$/m.exec(r.out);
+    if (!m) throw new Error(`unexpected helm output for ${tpl}:\n${r.out}`);
+    return { b64: m[1] ?? '' };
+  }
   // an error: run it directly to get Go's own message
   const d = run(`# ${tpl}\n`);
   if (d.out !== undefined) return { other: r.stderr };
