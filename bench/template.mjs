@@ -7,8 +7,12 @@
 //  - whole-process wall time of `node bin/run.js template …` and of `helm template …`
 //    (median of N runs each; the two are interleaved, alternating which goes first, so that
 //    machine load affects both alike),
-//  - rel's in-process time: the compiled template command run inside this process
-//    (first call, which includes loading the engine, and the median of N warm calls),
+//  - when NODE_EXTRA_CA_CERTS is set: rel again without it. Node 20 reads and parses that
+//    certificate file (and its own root certificates) before running any JavaScript, 30-40 ms
+//    on a small machine, for every Node program, though `rel template` never opens a TLS
+//    connection; helm (Go) reads certificates only when it needs them,
+//  - rel's in-process time: the fast-path bundle's template command run inside this process
+//    (first call, which includes loading and compiling the engine, and the median of N warm calls),
 // and prints a table with the ratios rel/helm (target: rel's whole-process median <= 1.0x helm's).
 // It also says whether rel's output was byte-identical to helm's.
 import { spawnSync } from 'node:child_process';
@@ -23,6 +27,7 @@ const fixtures = join(root, 'test/fixtures');
 const helm = process.env.HELM_BIN ?? join(root, '.cache/tools/helm');
 const relBin = join(root, 'bin/run.js');
 const compiledCommand = join(root, 'dist/commands/template.js');
+const fastDir = join(root, 'dist/fast');
 
 const argv = process.argv.slice(2);
 const runsArg = argv.indexOf('--runs');
@@ -43,10 +48,13 @@ if (!existsSync(compiledCommand)) fail('dist/commands/template.js is missing: ru
 if (!existsSync(helm)) fail(`helm not found at ${helm}: run \`npm run tools\` first (or set HELM_BIN).`);
 
 const env = { ...process.env, TZ: 'UTC' };
+const extraCa = Boolean(process.env.NODE_EXTRA_CA_CERTS);
+const envNoCa = { ...env };
+delete envNoCa.NODE_EXTRA_CA_CERTS;
 
-function runProcess(cmd, args) {
+function runProcess(cmd, args, e = env) {
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { cwd: fixtures, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(cmd, args, { cwd: fixtures, env: e, encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = performance.now() - t0;
   return { ms, code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
@@ -57,36 +65,15 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** Runs the compiled command in this process, with stdout/stderr swallowed. */
-async function inProcess(Command, args) {
-  const origOut = process.stdout.write;
-  const origErr = process.stderr.write;
+/**
+ * Runs `rel template` in this process: the fast-path bundle's command (what `bin/run.js` runs),
+ * output captured.
+ */
+async function inProcess(bundle, args) {
   let out = '';
-  process.stdout.write = (chunk, enc, cb) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    if (typeof enc === 'function') enc();
-    else if (typeof cb === 'function') cb();
-    return true;
-  };
-  process.stderr.write = (_chunk, enc, cb) => {
-    if (typeof enc === 'function') enc();
-    else if (typeof cb === 'function') cb();
-    return true;
-  };
-  const saved = process.exitCode;
   const t0 = performance.now();
-  let ok = true;
-  try {
-    await Command.run(args, root);
-    if (process.exitCode && process.exitCode !== 0) ok = false;
-  } catch {
-    ok = false;
-  } finally {
-    process.stdout.write = origOut;
-    process.stderr.write = origErr;
-    process.exitCode = saved;
-  }
-  return { ms: performance.now() - t0, ok, stdout: out };
+  const code = await bundle.mod.templateCommand(args, bundle.mod.embeddedSpec, { stdout: (s) => (out += s), stderr: () => {} });
+  return { ms: performance.now() - t0, ok: code === 0, stdout: out };
 }
 
 const fmt = (ms) => (ms === undefined ? '-' : `${ms.toFixed(1)} ms`);
@@ -95,10 +82,13 @@ const ratio = (a, b) => (a === undefined || b === undefined ? '-' : `${(a / b).t
 async function main() {
   const results = [];
   process.chdir(fixtures);
-  const Command = (await import(pathToFileURL(compiledCommand).href)).default;
+  const { loadBundle } = await import(pathToFileURL(join(fastDir, 'load.js')).href);
+  const bundle = loadBundle(fastDir, compiledCommand);
+  if (!bundle || !bundle.mod.embeddedSpec) fail('dist/fast/template.cjs is missing or stale: run `npm run build` first.');
   for (const chart of charts) {
     const helmTimes = [];
     const relTimes = [];
+    const relNoCaTimes = [];
     let helmOut;
     let relOut;
     let relError = '';
@@ -106,9 +96,13 @@ async function main() {
     runProcess(helm, ['template', ...chart.args]);
     runProcess(process.execPath, [relBin, 'template', ...chart.args]);
     for (let i = 0; i < RUNS; i++) {
-      const order = i % 2 === 0 ? ['helm', 'rel'] : ['rel', 'helm'];
+      const order = extraCa ? (i % 2 === 0 ? ['helm', 'rel', 'relNoCa'] : ['relNoCa', 'rel', 'helm']) : i % 2 === 0 ? ['helm', 'rel'] : ['rel', 'helm'];
       for (const who of order) {
-        if (who === 'helm') {
+        if (who === 'relNoCa') {
+          const r = runProcess(process.execPath, [relBin, 'template', ...chart.args], envNoCa);
+          relNoCaTimes.push(r.ms);
+          if (r.stdout !== relOut && relOut !== undefined) relError ||= 'output differs without NODE_EXTRA_CA_CERTS';
+        } else if (who === 'helm') {
           const r = runProcess(helm, ['template', ...chart.args]);
           if (r.code !== 0) fail(`helm failed on ${chart.name}: ${r.stderr}`);
           helmTimes.push(r.ms);
@@ -121,11 +115,11 @@ async function main() {
         }
       }
     }
-    const first = await inProcess(Command, chart.args);
+    const first = await inProcess(bundle, chart.args);
     const warm = [];
-    let warmOk = first.ok;
+    let warmOk = first.ok && first.stdout === relOut;
     for (let i = 0; i < RUNS; i++) {
-      const r = await inProcess(Command, chart.args);
+      const r = await inProcess(bundle, chart.args);
       warm.push(r.ms);
       warmOk &&= r.ok;
     }
@@ -134,6 +128,8 @@ async function main() {
       helmMs: median(helmTimes),
       relMs: median(relTimes),
       ratio: median(relTimes) / median(helmTimes),
+      relNoCaMs: extraCa ? median(relNoCaTimes) : undefined,
+      ratioNoCa: extraCa ? median(relNoCaTimes) / median(helmTimes) : undefined,
       // in-process times are only reported when the command succeeded
       relInProcessFirstMs: warmOk ? first.ms : undefined,
       relInProcessWarmMs: warmOk ? median(warm) : undefined,
@@ -147,23 +143,33 @@ async function main() {
 
   // Context: what start-up alone costs.
   const nodeBare = [];
+  const nodeBareNoCa = [];
   const relVersion = [];
   for (let i = 0; i < RUNS; i++) {
     nodeBare.push(runProcess(process.execPath, ['-e', '0']).ms);
+    if (extraCa) nodeBareNoCa.push(runProcess(process.execPath, ['-e', '0'], envNoCa).ms);
     relVersion.push(runProcess(process.execPath, [relBin, 'version']).ms);
   }
-  const startup = { nodeBareMs: median(nodeBare), relVersionMs: median(relVersion) };
+  const startup = {
+    nodeBareMs: median(nodeBare),
+    nodeBareNoCaMs: extraCa ? median(nodeBareNoCa) : undefined,
+    relVersionMs: median(relVersion),
+    cacheUsed: bundle.cacheUsed,
+  };
 
   if (asJson) {
     console.log(JSON.stringify({ results, startup }, null, 2));
     return;
   }
-  const header = ['chart', 'helm (process)', 'rel (process)', 'rel/helm', 'rel in-process 1st', 'rel in-process warm', 'warm/helm', 'output'];
+  const header = ['chart', 'helm (process)', 'rel (process)', 'rel/helm'];
+  if (extraCa) header.push('rel, no NODE_EXTRA_CA_CERTS', 'ratio');
+  header.push('rel in-process 1st', 'rel in-process warm', 'warm/helm', 'output');
   const rows = results.map((r) => [
     r.chart,
     fmt(r.helmMs),
     fmt(r.relMs),
     ratio(r.relMs, r.helmMs),
+    ...(extraCa ? [fmt(r.relNoCaMs), ratio(r.relNoCaMs, r.helmMs)] : []),
     fmt(r.relInProcessFirstMs),
     fmt(r.relInProcessWarmMs),
     ratio(r.relInProcessWarmMs, r.helmMs),
@@ -175,9 +181,14 @@ async function main() {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const r of rows) console.log(line(r));
-  console.log(`\nstart-up: \`node -e 0\` ${fmt(startup.nodeBareMs)}, \`rel version\` ${fmt(startup.relVersionMs)} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`);
+  const noCa = extraCa ? `, without NODE_EXTRA_CA_CERTS ${fmt(startup.nodeBareNoCaMs)}` : '';
+  console.log(
+    `\nstart-up: \`node -e 0\` ${fmt(startup.nodeBareMs)}${noCa}; \`rel version\` ${fmt(startup.relVersionMs)}; code cache ${startup.cacheUsed ? 'used' : 'NOT used'} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`,
+  );
+  if (extraCa) console.log('NODE_EXTRA_CA_CERTS is set: Node reads those certificates at start-up, before any of rel runs.');
   const worst = Math.max(...results.map((r) => r.ratio));
   console.log(`\nworst whole-process ratio rel/helm: ${worst.toFixed(2)}x (target <= 1.00x)`);
+  if (extraCa) console.log(`without NODE_EXTRA_CA_CERTS: ${Math.max(...results.map((r) => r.ratioNoCa)).toFixed(2)}x`);
 }
 
 main().catch((e) => fail(e instanceof Error ? e.stack ?? e.message : String(e)));
