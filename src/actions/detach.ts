@@ -279,6 +279,10 @@ export async function startDetached(input: DetachInput): Promise<DeployResult & 
     strategy: input.strategy,
     detached: { job, namespace: ns, revision, image: input.image, strategy: input.strategy, objects, ...extra },
   });
+  if (flags['dry-run'] === 'server' && !nsMissing) {
+    // The API server checks the Job, RBAC and Secret too (e.g. that you may grant the Role's rules).
+    for (const o of [built.job, ...built.helpers]) await kube.create(o, { dryRun: true });
+  }
   if (flags['dry-run']) return result([built.job, ...built.helpers], { dryRun: true });
 
   // 4. Create: the Job suspended, its helpers owned by it, then resume it.

@@ -19,7 +19,8 @@ Role the chart needs; the chart, values and options travel in a Secret owned by 
 once the Job has started the rollout, printing the Job's name; follow it with \`rel status RELEASE --watch\`,
 and \`rel promote\` / \`rel abort\` work as usual (the rollout's state is in the cluster). The Job fails when the
 rollout is rolled back (exit code 3 in its pod); a pod that dies is retried and resumes the rollout.
---dry-run with --detach prints the Job, RBAC and Secret (values elided) instead of creating them.`;
+--dry-run with --detach prints the Job, RBAC and Secret (values elided) instead of creating them
+(--dry-run=server also has the API server check them and the chart's objects).`;
 
   static override examples = [
     '<%= config.bin %> deploy shop ./charts/shop -n prod --wait',

@@ -998,6 +998,23 @@ export class Controllers {
         for (let i = 0; i < need; i++) await this.createPod(j, spec.template ?? {}, undefined);
       }
     }
+    // ttlSecondsAfterFinished: the TTL-after-finished controller deletes the Job (its pods and dependents follow).
+    const doneCond = ((status.conditions ?? []) as Obj[]).find((x) => (x.type === 'Complete' || x.type === 'Failed') && x.status === 'True');
+    if (doneCond && typeof spec.ttlSecondsAfterFinished === 'number' && !j.metadata.deletionTimestamp) {
+      const at = Date.parse(doneCond.lastTransitionTime ?? t) + spec.ttlSecondsAfterFinished * 1000;
+      if (Date.now() >= at) {
+        await this.cluster.delete(this.rt(R.jobs), j.metadata.namespace, j.metadata.name!, { propagationPolicy: 'Background' }).catch(() => undefined);
+        return;
+      }
+      if (!this.deadlineTimers.has(`ttl|${j.metadata.uid}`)) {
+        const key = `ttl|${j.metadata.uid}`;
+        this.deadlineTimers.add(key);
+        this.later(Math.min(3_600_000, at - Date.now() + 50), () => {
+          this.deadlineTimers.delete(key);
+          this.enqueue(R.jobs, j);
+        });
+      }
+    }
     const activeNow = this.podsOf(j).filter((p) => !['Succeeded', 'Failed'].includes(phase(p)) && !p.metadata.deletionTimestamp);
     status.active = activeNow.length || undefined;
     status.ready = activeNow.filter(isPodReady).length;

@@ -126,6 +126,13 @@ describe('local kubelet', () => {
     await until(() => (podsOf('slow').length === 0 ? true : undefined));
   });
 
+  it('ttlSecondsAfterFinished deletes a finished Job and its pods', async () => {
+    await sb.cluster.create(sb.cluster.kind('batch/v1', 'Job'), 'default', jobBody('short', '0', { ttlSecondsAfterFinished: 1 }));
+    await until(jobCond('short'));
+    expect(sb.cluster.store.getRaw('batch/jobs', 'default', 'short')).toBeDefined();
+    await until(() => (!sb.cluster.store.getRaw('batch/jobs', 'default', 'short') && podsOf('short').length === 0 ? true : undefined), 6000);
+  });
+
   it('other images keep the simulated behaviour', async () => {
     const body = jobBody('sim', '0');
     (body.spec.template.spec.containers[0] as Obj).image = 'busybox:1';

@@ -215,6 +215,27 @@ describe('rel deploy --detach (on the sandbox, no Job run)', () => {
     u.cleanup();
   });
 
+  it('--dry-run=server also sends the Job, RBAC and Secret to the API server as a dry run; nothing is created', async () => {
+    const ns = 'dry';
+    const seen: string[] = [];
+    sb.addRoute((req) => {
+      if (req.method === 'POST' && req.url?.includes('dryRun=All')) seen.push(req.url.replace(/\?.*/, ''));
+      return false;
+    });
+    const r = await runDeploy({ release: 'shop', chart: web }, { kubeconfig, namespace: ns, canary: 20, set: ['ingress.host=a.test', 'image.tag=3'], detach: true, 'dry-run': 'server' }, noLog);
+    expect(r.detached?.dryRun).toBe(true);
+    const name = r.detached!.job;
+    expect(seen).toEqual([
+      `/apis/batch/v1/namespaces/${ns}/jobs`,
+      `/api/v1/namespaces/${ns}/serviceaccounts`,
+      `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`,
+      `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`,
+      `/api/v1/namespaces/${ns}/secrets`,
+    ]);
+    expect(sb.cluster.store.getRaw('batch/jobs', ns, name)).toBeUndefined();
+    expect(sb.cluster.store.getRaw('/secrets', ns, name)).toBeUndefined();
+  });
+
   it('a rel.yaml project: rel.yaml, the chart and the environment values travel at their places', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rel-detach-proj-'));
     cpSync(web, join(dir, 'charts/web'), { recursive: true });
