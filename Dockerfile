@@ -14,7 +14,9 @@ RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY bin ./bin
-RUN npm run build
+# tsc + the oclif manifest (npm run build also makes the `rel template` fast-path bundle from scripts/, which
+# .dockerignore keeps out: bin/run.js then uses the oclif commands, as the Jobs do anyway).
+RUN npx tsc -p tsconfig.build.json && npx oclif manifest
 
 FROM node:20-slim
 ENV NODE_ENV=production
