@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Builds the fast path of `rel template` (bin/run.js runs it instead of oclif):
 //
-//   npx tsc -p tsconfig.build.json && node scripts/build-fast.mjs [--quiet] [--meta]
+//   npx tsc -p tsconfig.build.json && node scripts/build-fast.mjs [--quiet] [--meta] [--no-minify]
+//
+// (--meta writes dist/fast/template.meta.json, what went into the bundle; --no-minify keeps
+// function names readable in profiles.)
 //
 // 1. Reads the flag table of the compiled oclif command (dist/commands/template.js) with
 //    src/fast/spec.ts and checks that the fast parser mirrors every feature it uses (if not,
@@ -12,8 +15,11 @@
 //    `createRequire(import.meta.url)('pkg')` (lazy loads in the engine) become plain require()
 //    so that those packages are bundled too; import() becomes require() (esbuild), so the file
 //    runs in a vm.Script (src/fast/load.ts, which bin/run.js requires as dist/fast/load.cjs).
-// 3. Trains V8's code cache (dist/fast/template.cache) by rendering sample charts from
-//    test/fixtures with the bundle, when they are there (else the first `rel template` writes it).
+// 3. Trains V8's code cache (dist/fast/template.<key>.cache, the key naming the Node version and
+//    flags) by rendering sample charts from test/fixtures with the bundle, so that it holds the
+//    bytecode of the functions a render runs, not only of the top level (when the samples are
+//    missing, the first `rel template` writes it). Old caches are deleted first: V8 checks only
+//    the length of the source a cache was made for.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
