@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import type { SemVer } from 'semver';
 import type { GoMap, GoValue } from '../engine/types.js';
-import { isGoMap, newMap } from '../engine/types.js';
+import { isGoMap, markNamedMap, newMap } from '../engine/types.js';
 import { basePath } from './match.js';
 
 export interface Maintainer {
@@ -271,8 +271,8 @@ export function parseSemver(v: string): SemVer | null {
 export function metadataAsMap(md: Metadata, isRoot: boolean): GoMap {
   const m = newMap();
   m.APIVersion = md.APIVersion;
-  // helm's nil map prints as map[] and is empty; an empty map models that best (toJson gives {} instead of null).
-  m.Annotations = Object.assign(newMap(), md.Annotations ?? {});
+  // map[string]string (nil when Chart.yaml has none: prints map[], JSON null); not a map[string]interface {}
+  m.Annotations = markNamedMap(Object.assign(newMap(), md.Annotations ?? {}), 'map[string]string', { elem: '', nil: md.Annotations === null });
   m.AppVersion = md.AppVersion;
   m.Condition = md.Condition;
   m.Dependencies = md.Dependencies.map((d) => {

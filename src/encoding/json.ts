@@ -3,7 +3,7 @@
  * into interface{} (numbers become float64), with Go's output format and error wording.
  */
 import { toValidUtf8 } from '../engine/bytes.js';
-import { GoFunction, GoInt, GoStruct, isGoMap, isNilSlice, newMap, type GoMap, type GoValue } from '../engine/types.js';
+import { GoFunction, GoInt, GoStruct, isGoMap, isNilMap, isNilSlice, isStructJson, newMap, type GoMap, type GoValue } from '../engine/types.js';
 import { formatJsonFloat, formatFloatG } from './gofloat.js';
 
 /** A json.Marshal error (Go's *json.UnsupportedValueError / UnsupportedTypeError wording). */
@@ -85,7 +85,8 @@ export function jsonNormalize(v: GoValue, depth = 0): JNode {
     return { t: 'obj', entries };
   }
   if (isGoMap(v)) {
-    const keys = Object.keys(v).sort(compareGoStrings);
+    if (isNilMap(v)) return { t: 'null' };
+    const keys = isStructJson(v) ? Object.keys(v) : Object.keys(v).sort(compareGoStrings);
     return { t: 'obj', entries: keys.map((k) => [toValidUtf8(k), jsonNormalize(v[k], depth + 1)] as [string, JNode]) };
   }
   throw new JsonMarshalError(`json: unsupported type: ${typeof v}`);
@@ -251,7 +252,8 @@ function shallow(v: GoValue, escapeHTML: boolean): Shallow {
     }
     if (isGoMap(v)) {
       const m = v;
-      return { t: 'obj', keys: Object.keys(m).sort(compareGoStrings), get: (k) => m[k] };
+      if (isNilMap(m)) return { t: 'text', s: 'null' };
+      return { t: 'obj', keys: isStructJson(m) ? Object.keys(m) : Object.keys(m).sort(compareGoStrings), get: (k) => m[k] };
     }
     throw new JsonMarshalError(`json: unsupported type: ${typeof v}`);
   }

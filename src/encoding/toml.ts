@@ -4,7 +4,7 @@
  * nil map values skipped). Helm returns the encoder's error text as the function's result;
  * here errors are thrown as TomlError so the caller can decide.
  */
-import { GoFunction, GoInt, GoStruct, isGoMap, type GoMap, type GoValue } from '../engine/types.js';
+import { GoFunction, GoInt, GoStruct, isGoMap, isNilMap, type GoMap, type GoValue } from '../engine/types.js';
 import { formatFloatG } from './gofloat.js';
 import { compareGoStrings } from './json.js';
 
@@ -163,7 +163,7 @@ class TomlEncoder {
       keys.sort(compareGoStrings);
       keys.forEach((k, i) => {
         const val = m[k];
-        if (val === null || val === undefined) return;
+        if (val === null || val === undefined || isNilMap(val)) return; // BurntSushi skips nil values, nil maps included
         if (inline) {
           this.writeKeyValue([k], val, true);
           if (trailC || i !== keys.length - 1) this.wf(', ');

@@ -2,7 +2,7 @@
  * `.Capabilities`: what the target cluster supports. Without a cluster (rel template), the
  * values equal helm 4.1.4's defaults: Kubernetes v1.35.0, Helm's default API version list.
  */
-import { GoError, GoStruct, newMap, sliceOf, type GoMap, type GoValue } from './types.js';
+import { GoError, GoStruct, newMap, sliceOf, structJson, type GoMap, type GoValue } from './types.js';
 
 /** helm 4.1.4's DefaultVersionSet, in its order. */
 export const DEFAULT_API_VERSIONS: readonly string[] = [
@@ -90,6 +90,9 @@ export class KubeVersion extends GoStruct {
     this.Minor = minor;
   }
 
+  /** Helm declares String on *KubeVersion: fmt (printf, toString, quote) prints the struct instead. */
+  static readonly goPointerMethods: ReadonlySet<string> = new Set(['String']);
+
   String(): string {
     return this.normalizedVersion;
   }
@@ -98,14 +101,7 @@ export class KubeVersion extends GoStruct {
   GitVersion(): string {
     return this.Version;
   }
-
-  toJSON(): GoMap {
-    const m = newMap();
-    m.Version = this.Version;
-    m.Major = this.Major;
-    m.Minor = this.Minor;
-    return m;
-  }
+  // JSON and YAML: the exported fields in declaration order (Version, Major, Minor), like encoding/json.
 }
 
 export class KubeVersionError extends Error {}
@@ -177,7 +173,7 @@ export class HelmVersion extends GoStruct {
   }
 
   toJSON(): GoMap {
-    const m = newMap();
+    const m = structJson(newMap());
     m.version = this.Version;
     m.git_commit = this.GitCommit;
     m.git_tree_state = this.GitTreeState;

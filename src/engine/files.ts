@@ -3,7 +3,7 @@
  * AsConfig and AsSecrets (pkg/engine/files.go). Glob patterns follow gobwas/glob with `/` as
  * separator: `*` and `?` stay within a path segment, `**` crosses segments, `{a,b}` alternatives.
  */
-import { GoStruct, newMap, type GoMap, type GoValue } from './types.js';
+import { GoStruct, markNamedMap, newMap, registerNamedMapMethods, type GoMap, type GoValue } from './types.js';
 import { goString } from './bytes.js';
 
 export interface NamedData {
@@ -52,6 +52,11 @@ export class Files extends GoStruct {
   }
 
   toJSON(): GoValue {
+    return this.toGoMap();
+  }
+
+  /** Go's `type files map[string][]byte`: kindOf, len, range and index see the map. */
+  goUnderlying(): GoValue {
     return this.toGoMap();
   }
 
@@ -117,7 +122,8 @@ export function filesMap(entries: Map<string, Uint8Array>): GoMap {
   for (const k of [...entries.keys()].sort()) target[k] = entries.get(k)!;
   const files = new Files(entries);
   const method = (prop: string): string => (prop === 'AsConfig' ? files.AsConfig() : files.AsSecrets());
-  return new Proxy(target, {
+  filesOfMap.set(target, files);
+  const proxy = new Proxy(target, {
     get(t, prop, recv) {
       if (typeof prop === 'string' && MAP_METHODS.has(prop) && !Object.prototype.hasOwnProperty.call(t, prop)) return method(prop);
       return Reflect.get(t, prop, recv);
@@ -129,7 +135,22 @@ export function filesMap(entries: Map<string, Uint8Array>): GoMap {
       return Reflect.getOwnPropertyDescriptor(t, prop);
     },
   });
+  filesOfMap.set(proxy, files);
+  return markNamedMap(proxy, 'engine.files', { elem: new Uint8Array(0) });
 }
+
+/** The Files behind a map made by filesMap (for the type's methods). */
+const filesOfMap = new WeakMap<object, Files>();
+const ofMap = (m: object): Files => filesOfMap.get(m) ?? new Files();
+
+registerNamedMapMethods('engine.files', {
+  Get: { params: ['string'], returns: 'string', fn(this: object, name: string) { return ofMap(this).Get(name); } },
+  GetBytes: { params: ['string'], returns: '[]uint8', fn(this: object, name: string) { return ofMap(this).GetBytes(name); } },
+  Glob: { params: ['string'], returns: 'engine.files', fn(this: object, pattern: string) { return ofMap(this).Glob(pattern); } },
+  Lines: { params: ['string'], returns: '[]string', fn(this: object, path: string) { return ofMap(this).Lines(path); } },
+  AsConfig: { params: [], returns: 'string', fn(this: object) { return ofMap(this).AsConfig(); } },
+  AsSecrets: { params: [], returns: 'string', fn(this: object) { return ofMap(this).AsSecrets(); } },
+});
 
 function encodeYaml(m: GoMap): string {
   if (!toYamlImpl) throw new Error('Files: no YAML encoder installed');

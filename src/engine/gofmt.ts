@@ -5,7 +5,7 @@
  * output such as `printf "%05.2f"` or the `%v` printing of floats, maps and slices is
  * byte-for-byte what a Go program prints.
  */
-import { GoFunction, GoInt, GoStruct, GoValue, goTypeName, isGoMap } from './types.js';
+import { GoFunction, GoInt, GoStruct, GoValue, goTypeName, isGoMap, isUnaddressable } from './types.js';
 import { goBytes, goString, hasRawBytes, isByteEscape } from './bytes.js';
 
 // ---------------------------------------------------------------------------
@@ -403,6 +403,12 @@ function runeCount(s: string): number {
 function isStringer(v: GoStruct): ((this: unknown) => unknown) | undefined {
   const m = (v as unknown as Record<string, unknown>).String;
   return typeof m === 'function' ? (m as (this: unknown) => unknown) : undefined;
+}
+
+/** Whether a GoStruct's class declares the method with a pointer receiver (static goPointerMethods). */
+function hasPointerReceiver(v: GoStruct, method: string): boolean {
+  const set = (v.constructor as { goPointerMethods?: ReadonlySet<string> }).goPointerMethods;
+  return set !== undefined && set.has(method);
 }
 
 function isErrorer(v: GoStruct): ((this: unknown) => unknown) | undefined {
@@ -820,12 +826,18 @@ class Printer {
   }
 
   /** Stringer / error support. Returns true when handled. */
-  handleMethods(v: GoStruct, verb: string): boolean {
+  handleMethods(v: GoStruct, verb: string, depth = 0): boolean {
     if (this.erroring) return false;
     if (this.sharpV) return false; // GoStringer not modelled
     if (verb !== 'v' && verb !== 's' && verb !== 'x' && verb !== 'X' && verb !== 'q') return false;
     const m = isErrorer(v) ?? isStringer(v);
     if (!m) return false;
+    // A method with a pointer receiver on a struct value: only text/template's own printing of an
+    // addressable value (a field reached through a pointer, printed by {{ }}) takes the address;
+    // fmt (printf, print, toString, quote, nested values) sees a copy without that method.
+    if (hasPointerReceiver(v, m === isErrorer(v) ? 'Error' : 'String') && !v.goTypeName.startsWith('*') && !(this.derefTop && depth === 0 && !isUnaddressable(v))) {
+      return false;
+    }
     let s: unknown;
     try {
       s = m.call(v);
@@ -934,7 +946,7 @@ class Printer {
       return;
     }
     if (v instanceof GoStruct) {
-      if (this.handleMethods(v, verb)) return;
+      if (this.handleMethods(v, verb, depth)) return;
       const under = (v as unknown as { goUnderlying?: () => GoValue }).goUnderlying;
       if (typeof under === 'function') {
         // a named slice or map type: printed as its underlying value

@@ -15,6 +15,7 @@ import { Template } from './gotemplate/index.js';
 import { allFuncs } from './funcs/index.js';
 import { toYaml } from '../encoding/yaml.js';
 import { setFilesYamlEncoder } from './files.js';
+import { asValues } from './values-type.js';
 
 setFilesYamlEncoder(toYaml);
 
@@ -87,18 +88,19 @@ function baseOf(p: string): string {
 
 function recAllTpls(c: Chart, templates: Map<string, Renderable>, vals: GoMap): GoMap {
   const subCharts = newMap();
-  const next = newMap();
+  const next = asValues(newMap());
   next.Chart = metadataAsMap(c.metadata, c.isRoot());
   next.Files = new Files(c.files);
   next.Release = vals.Release;
   next.Capabilities = vals.Capabilities;
-  next.Values = newMap();
+  next.Values = asValues(newMap());
   next.Subcharts = subCharts;
   if (c.isRoot()) {
-    next.Values = vals.Values;
+    next.Values = isGoMap(vals.Values) ? asValues(vals.Values) : vals.Values;
   } else {
+    // Table("Values.<name>"): the parent's sub-map seen as a common.Values (same entries)
     const vs = isGoMap(vals) ? valuesTable(vals, `Values.${c.name()}`) : undefined;
-    if (vs) next.Values = vs;
+    if (vs) next.Values = asValues(new Proxy(vs, {}));
   }
   for (const child of c.dependencies()) subCharts[child.name()] = recAllTpls(child, templates, next);
   const parentId = c.chartFullPath();
@@ -387,7 +389,7 @@ export class Engine {
     for (const filename of keys) {
       if (baseOf(filename).startsWith('_')) continue;
       const r = tpls.get(filename)!;
-      const tv = newMap();
+      const tv = asValues(newMap());
       tv.Name = filename;
       tv.BasePath = r.basePath;
       r.vals.Template = tv;

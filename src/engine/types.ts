@@ -87,6 +87,103 @@ export abstract class GoStruct {
   abstract readonly goTypeName: string;
 }
 
+const namedMaps = new WeakMap<object, string>();
+const namedMapMethods = new Map<string, Record<string, FuncSpec>>();
+
+/**
+ * Marks a map as a value of a named Go map type (helm's `common.Values`): typeOf/%T print that
+ * name, Sprig's type assertions to map[string]interface {} refuse it, and the type's methods
+ * (registered with registerNamedMapMethods) answer field access (`.Values.AsMap`). Returns m.
+ */
+export function markNamedMap<T extends object>(m: T, typeName: string, opts: NamedMapOptions = {}): T {
+  namedMaps.set(m, typeName);
+  if (opts.elem !== undefined) notIfaceMaps.set(m, opts.elem);
+  if (opts.nil) nilMaps.add(m);
+  return m;
+}
+
+export interface NamedMapOptions {
+  /**
+   * The zero value of the element type when it is not interface {} (`''` for map[string]string):
+   * such a map is not assignable to a map[string]interface {} parameter, and `index` of a missing
+   * key gives this zero value.
+   */
+  elem?: GoValue;
+  /** A nil map of that type: empty, but JSON-encoded as null. */
+  nil?: boolean;
+}
+
+const notIfaceMaps = new WeakMap<object, GoValue>();
+const nilMaps = new WeakSet<object>();
+
+/** Can this map be passed to a map[string]interface {} parameter (plain maps and common.Values)? */
+export function mapAssignableToIface(m: object): boolean {
+  return !notIfaceMaps.has(m);
+}
+
+/** What `index` gives for a missing key of this map: the element type's zero value. */
+export function mapElemZero(m: object): GoValue {
+  return notIfaceMaps.has(m) ? notIfaceMaps.get(m)! : null;
+}
+
+/** A nil map (see NamedMapOptions.nil). */
+export function isNilMap(m: unknown): boolean {
+  return typeof m === 'object' && m !== null && nilMaps.has(m);
+}
+
+/** The named map type of a map, if it was marked. */
+export function namedMapType(m: object): string | undefined {
+  return namedMaps.get(m);
+}
+
+/** Declares the methods of a named map type; each FuncSpec's fn runs with `this` = the map. */
+export function registerNamedMapMethods(typeName: string, methods: Record<string, FuncSpec>): void {
+  namedMapMethods.set(typeName, methods);
+}
+
+/** A method of a marked map's type, or undefined. */
+export function namedMapMethod(m: object, name: string): FuncSpec | undefined {
+  const t = namedMaps.get(m);
+  return t === undefined ? undefined : namedMapMethods.get(t)?.[name];
+}
+
+const structJsonMaps = new WeakSet<object>();
+
+/**
+ * Marks a map built by a struct's toJSON (a Go struct with json tags, like helm's BuildInfo):
+ * encoding/json writes its keys in field order, not sorted like a map's. Returns m.
+ */
+export function structJson<T extends object>(m: T): T {
+  structJsonMaps.add(m);
+  return m;
+}
+
+/** Whether the JSON encoders must keep this map's key order (see structJson). */
+export function isStructJson(m: object): boolean {
+  return structJsonMaps.has(m);
+}
+
+const unaddressable = new WeakSet<object>();
+
+/**
+ * The copy a struct value becomes when it is passed to a function (an interface holding a copy:
+ * not addressable, so methods with pointer receivers, declared in the class's static
+ * `goPointerMethods`, are out of reach for fmt and text/template printing). Other values pass as is.
+ */
+export function asFuncArg(v: GoValue): GoValue {
+  if (!(v instanceof GoStruct) || v.goTypeName.startsWith('*') || unaddressable.has(v)) return v;
+  if ((v.constructor as { goPointerMethods?: ReadonlySet<string> }).goPointerMethods === undefined) return v;
+  const c = Object.create(Object.getPrototypeOf(v) as object) as GoStruct;
+  Object.defineProperties(c, Object.getOwnPropertyDescriptors(v));
+  unaddressable.add(c);
+  return c;
+}
+
+/** Whether a struct value is such a copy (see asFuncArg). */
+export function isUnaddressable(v: object): boolean {
+  return unaddressable.has(v);
+}
+
 /** A Go func value; `call` invokes it. Throw `GoError` to return a non-nil error. */
 export class GoFunction {
   constructor(
@@ -196,5 +293,5 @@ export function goTypeName(v: GoValue): string {
   if (Array.isArray(v)) return sliceTypeName(v);
   if (v instanceof GoStruct) return v.goTypeName;
   if (v instanceof GoFunction) return v.goTypeName;
-  return 'map[string]interface {}';
+  return namedMaps.get(v) ?? 'map[string]interface {}';
 }

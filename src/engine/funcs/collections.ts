@@ -1,5 +1,5 @@
 /** Sprig list, dict, default and reflection functions (list.go, dict.go, defaults.go, reflect.go). */
-import { GoError, GoStruct, goTypeName, isGoMap, newMap, sliceOf, sliceTypeName, type FuncMap, type FuncSpec, type GoMap, type GoValue } from '../types.js';
+import { GoError, GoStruct, goTypeName, isGoMap, markNamedMap, namedMapType, newMap, sliceOf, sliceTypeName, type FuncMap, type FuncSpec, type GoMap, type GoValue } from '../types.js';
 import { NIL_DEREF, deepEqual, empty, ifaceConversion, kindOf, sliceElems, strval, toInt64 } from './convert.js';
 
 // ---- lists -------------------------------------------------------------------
@@ -213,7 +213,9 @@ export function deepCopyValue(v: GoValue): GoValue {
   if (isGoMap(v)) {
     const m = newMap();
     for (const k of Object.keys(v)) m[k] = deepCopyValue(v[k]);
-    return m;
+    // copystructure keeps the dynamic type: a copy of a common.Values is a common.Values
+    const named = namedMapType(v);
+    return named === undefined ? m : markNamedMap(m, named);
   }
   return v;
 }
@@ -221,7 +223,8 @@ export function deepCopyValue(v: GoValue): GoValue {
 function dig(...ps: GoValue[]): GoValue {
   if (ps.length < 3) throw new GoError('dig needs at least three arguments');
   const dict = ps[ps.length - 1];
-  if (!isGoMap(dict)) throw ifaceConversion(dict, 'map[string]interface {}');
+  // a type assertion: a named map type (helm's common.Values, e.g. `.Values` itself) is refused
+  if (!isGoMap(dict) || namedMapType(dict) !== undefined) throw ifaceConversion(dict, 'map[string]interface {}');
   const def = ps[ps.length - 2];
   const ks = ps.slice(0, ps.length - 2).map((k) => {
     if (typeof k !== 'string') throw ifaceConversion(k, 'string');
@@ -232,7 +235,7 @@ function dig(...ps: GoValue[]): GoValue {
     if (!has(cur, ks[i])) return def;
     const step = cur[ks[i]];
     if (i === ks.length - 1) return step;
-    if (!isGoMap(step)) throw ifaceConversion(step, 'map[string]interface {}');
+    if (!isGoMap(step) || namedMapType(step) !== undefined) throw ifaceConversion(step, 'map[string]interface {}');
     cur = step;
   }
   return def;

@@ -5,7 +5,7 @@
  */
 import { compareGoStrings, formatTemplateValue, isPrint, sprint, sprintf, sprintln } from '../gofmt.js';
 import { goByteLen, goBytes, goString, isByteEscape } from '../bytes.js';
-import { FuncSpec, GoError, GoFunction, GoInt, GoParamType, GoStruct, GoValue, goInt, goTypeName, isGoMap, isUnsignedInt } from '../types.js';
+import { FuncSpec, GoError, GoFunction, GoInt, GoParamType, GoStruct, GoValue, goInt, goTypeName, isGoMap, isUnsignedInt, mapElemZero } from '../types.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -220,7 +220,7 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
     } else if (isGoMap(item)) {
       if (idx === undefined) throw new GoError('value is nil; should be of type string');
       if (typeof idx !== 'string') throw new GoError(`value has type ${typeName(idx)}; should be string`);
-      item = hasOwn.call(item, idx) ? item[idx] : null;
+      item = hasOwn.call(item, idx) ? item[idx] : mapElemZero(item);
     } else {
       throw new GoError(`can't index item of type ${typeName(orig)}`);
     }

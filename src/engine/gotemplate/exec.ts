@@ -4,7 +4,7 @@
  * treatment of nil and invalid values, and the same error messages and error locations.
  */
 import { formatTemplateValue, formatValue, quote, sortedKeys } from '../gofmt.js';
-import { FuncSpec, GoFunction, GoInt, GoParamType, GoStruct, GoValue, goTypeName, isGoMap } from '../types.js';
+import { FuncSpec, GoFunction, GoInt, GoParamType, GoStruct, GoValue, asFuncArg, goTypeName, isGoMap, mapAssignableToIface, namedMapMethod, namedMapType } from '../types.js';
 import {
   ActionNode,
   BranchNode,
@@ -569,6 +569,9 @@ export class Exec {
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
     if (typeof receiver === 'object') {
       if (isGoMap(receiver)) {
+        // a named map type's methods come before its keys (reflect: MethodByName, then MapIndex)
+        const nm = namedMapMethod(receiver, fieldName);
+        if (nm !== undefined) return this.evalCall(dot, nm, false, node, fieldName, args, final, receiver);
         if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
         this.lastIface = true;
         if (hasOwn.call(receiver, fieldName)) return receiver[fieldName];
@@ -668,6 +671,13 @@ export class Exec {
       argv.unshift(callee);
       argv.length = numIn + 1;
     }
+    for (let k = 0; k < argv.length; k++) {
+      let a = argv[k];
+      // a named map (common.Values) given to a map[string]interface {} parameter: converted, same entries
+      const pt = k < numFixed ? params[k] : variadic;
+      if (pt === 'map' && isGoMap(a) && namedMapType(a) !== undefined) a = new Proxy(a, {});
+      argv[k] = asFuncArg(a);
+    }
     let v: GoValue;
     try {
       v = spec.fn.apply(self, argv);
@@ -713,7 +723,7 @@ export class Exec {
         ok = Array.isArray(value) || value === null;
         break;
       case 'map':
-        ok = isGoMap(value) || value === null;
+        ok = (isGoMap(value) && mapAssignableToIface(value)) || value === null;
         break;
       case 'bytes':
         ok = value instanceof Uint8Array || value === null;
