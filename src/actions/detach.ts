@@ -95,13 +95,12 @@ export interface DetachInput {
   startWaitMs?: number;
 }
 
-/** Flags carried to the Job as they are (the others are cluster access, local paths or local behaviour). */
-const CARRIED = [
-  'env', 'set', 'set-string', 'set-json', 'set-literal', 'wait-for-jobs', 'timeout', 'history-max', 'description',
-  'canary', 'blue-green', 'steps', 'step-interval', 'analysis-interval', 'failure-limit', 'max-error-rate',
-  'max-latency-ratio', 'prometheus-url', 'canary-header', 'canary-cookie', 'router', 'manual-gate',
-  'preview-host', 'scale-down-delay', 'force', 'reason',
-] as const;
+/**
+ * Flags NOT carried to the Job: cluster access (the Job uses its service account), what was done here (namespace
+ * creation, dry run, the window wait), --detach itself, and paths (values and --set-file files are rewritten to
+ * their place in the bundle). Every other deploy flag (strategy, analysis, router, --force/--reason…) travels as is.
+ */
+const LOCAL_ONLY = new Set(['kubeconfig', 'kube-context', 'namespace', 'create-namespace', 'dry-run', 'detach', 'detach-image', 'wait-for-window', 'resume', 'atomic', 'wait', 'cwd', 'values', 'set-file', 'trigger', 'debug', 'no-color']);
 
 const posix = (p: string) => p.split(sep).join('/');
 
@@ -128,7 +127,7 @@ function bundleLayout(input: DetachInput): { entries: { from: string; to: string
     return to;
   };
   const out: Record<string, unknown> = {};
-  for (const k of CARRIED) if (flags[k] !== undefined) out[k] = flags[k];
+  for (const [k, v] of Object.entries(flags)) if (v !== undefined && !LOCAL_ONLY.has(k)) out[k] = v;
   if (useProject) {
     entries.push({ from: projectFile!, to: 'rel.yaml' });
     // rel.yaml names the chart and the values files of the environment relative to itself: they travel at the same place.

@@ -189,7 +189,7 @@ describe('rel deploy --detach (on the sandbox, no Job run)', () => {
     writeFileSync(join(d, 'msg.txt'), 'from a file');
     const r = await runDeploy(
       { release: 'shop', chart: web },
-      { kubeconfig, namespace: ns, canary: 20, steps: '100', values: [join(d, 'extra.yaml')], 'set-file': [`note=${join(d, 'msg.txt')}`], set: ['ingress.host=a.test', 'image.tag=2'], detach: true, 'detach-image': 'img:1', 'dry-run': 'client' },
+      { kubeconfig, namespace: ns, canary: 20, steps: '100', values: [join(d, 'extra.yaml')], 'set-file': [`note=${join(d, 'msg.txt')}`], set: ['ingress.host=a.test', 'image.tag=2'], 'min-requests': 5, detach: true, 'detach-image': 'img:1', 'dry-run': 'client' },
       noLog,
     );
     const det = r.detached!;
@@ -208,6 +208,8 @@ describe('rel deploy --detach (on the sandbox, no Job run)', () => {
     const s = JSON.parse(readFileSync(join(mount, 'deploy.json'), 'utf8')) as DetachSpec;
     expect(s).toMatchObject({ release: 'shop', namespace: ns, revision: 2, strategy: 'canary', args: { release: 'shop', chart: '_rel/0-web' } });
     expect(s.flags).toMatchObject({ canary: 20, steps: '100', values: ['_rel/1-extra.yaml'], 'set-file': ['note=_rel/2-msg.txt'], set: ['ingress.host=a.test', 'image.tag=2'] });
+    expect(s.flags).toMatchObject({ 'min-requests': 5 }); // every strategy/analysis flag travels, including ones added later
+    for (const local of ['detach', 'detach-image', 'namespace']) expect(s.flags).not.toHaveProperty(local);
     expect(s.flags).not.toHaveProperty('kubeconfig');
     expect(s.flags).not.toHaveProperty('dry-run');
     const u = await unpackFiles(join(mount, 'bundle.tgz'));
