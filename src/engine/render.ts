@@ -88,7 +88,7 @@ function baseOf(p: string): string {
 
 function recAllTpls(c: Chart, templates: Map<string, Renderable>, vals: GoMap): GoMap {
   const subCharts = newMap();
-  const next = asValues(newMap());
+  const next = newMap();
   next.Chart = metadataAsMap(c.metadata, c.isRoot());
   next.Files = new Files(c.files);
   next.Release = vals.Release;
@@ -104,11 +104,13 @@ function recAllTpls(c: Chart, templates: Map<string, Renderable>, vals: GoMap): 
   }
   for (const child of c.dependencies()) subCharts[child.name()] = recAllTpls(child, templates, next);
   const parentId = c.chartFullPath();
+  // the templates' dot is a common.Values; the same map under .Subcharts is a map[string]interface {}
+  const dot = asValues(new Proxy(next, {}));
   for (const t of c.templates) {
     if (isLibrary(c) && !baseOf(t.name).startsWith('_')) continue;
     templates.set(`${parentId}/${t.name}`, {
       tpl: fileText(t),
-      vals: next,
+      vals: dot,
       basePath: `${parentId}/templates`,
       hbs: t.name.endsWith('.hbs'),
     });

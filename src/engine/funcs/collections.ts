@@ -208,7 +208,11 @@ function mergeFn(overwrite: boolean) {
 /** copystructure.Copy of a Go value. */
 export function deepCopyValue(v: GoValue): GoValue {
   if (v === null || v === undefined) return v === undefined ? null : null;
-  if (Array.isArray(v)) return v.map(deepCopyValue);
+  if (Array.isArray(v)) {
+    const c = v.map(deepCopyValue);
+    const t = sliceTypeName(v);
+    return t === '[]interface {}' ? c : sliceOf(t, c); // copystructure keeps the slice type
+  }
   if (v instanceof Uint8Array) return v.slice();
   if (isGoMap(v)) {
     const m = newMap();

@@ -4,7 +4,7 @@
  * treatment of nil and invalid values, and the same error messages and error locations.
  */
 import { formatTemplateValue, formatValue, quote, sortedKeys } from '../gofmt.js';
-import { FuncSpec, GoFunction, GoInt, GoParamType, GoStruct, GoValue, asFuncArg, goTypeName, isGoMap, mapAssignableToIface, namedMapMethod, namedMapType } from '../types.js';
+import { FuncSpec, GoFunction, GoInt, GoParamType, GoStruct, GoValue, asFuncArg, goTypeName, isGoMap, mapAssignableToIface, markNamedMap, namedMapMethod, namedMapType, sliceOf, sliceTypeName } from '../types.js';
 import {
   ActionNode,
   BranchNode,
@@ -111,6 +111,21 @@ function methodOf(recv: GoStruct, name: string): FuncSpec | undefined {
   const params: GoParamType[] = [];
   for (let i = 0; i < (fn as (...a: unknown[]) => unknown).length; i++) params.push('any');
   return { params, fn: fn as FuncSpec['fn'] };
+}
+
+/**
+ * A function's result carries its declared Go type where the value model cannot tell it: a fresh
+ * array from a `[]string` / `[]int` function is that slice type, a map from a `map[string]string`
+ * function is that map type (typeOf, %T, assignability, index of a missing key).
+ */
+function typedResult(v: GoValue, returns: string | undefined): GoValue {
+  if (returns === undefined) return v;
+  if (Array.isArray(v)) {
+    if (returns.startsWith('[]') && returns !== '[]interface {}' && sliceTypeName(v) === '[]interface {}') sliceOf(returns, v);
+  } else if (returns === 'map[string]string' && isGoMap(v) && namedMapType(v) === undefined) {
+    markNamedMap(v, 'map[string]string', { elem: '' });
+  }
+  return v;
 }
 
 /** True for V8's stack overflow, including errors raised while something was compiled at the stack limit. */
@@ -688,7 +703,7 @@ export class Exec {
       this.node = node;
       this.errorf(`error calling ${name}: ${errText(e)}`);
     }
-    return v;
+    return typedResult(v, spec.returns);
   }
 
   private validateType(value: GoValue, typ: GoParamType | null): GoValue {
