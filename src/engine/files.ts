@@ -3,7 +3,7 @@
  * AsConfig and AsSecrets (pkg/engine/files.go). Glob patterns follow gobwas/glob with `/` as
  * separator: `*` and `?` stay within a path segment, `**` crosses segments, `{a,b}` alternatives.
  */
-import { GoStruct, markNamedMap, newMap, registerNamedMapMethods, type GoMap, type GoValue } from './types.js';
+import { GoStruct, markNamedMap, newMap, registerNamedMapMethods, sliceOf, type GoMap, type GoValue } from './types.js';
 import { goString } from './bytes.js';
 
 export interface NamedData {
@@ -102,12 +102,12 @@ export class Files extends GoStruct {
     return encodeYaml(m);
   }
 
-  Lines(path: string): string[] {
+  Lines(path: string): GoValue[] {
     const data = this.entries.get(path);
-    if (data === undefined) return [];
+    if (data === undefined) return sliceOf('[]string', []);
     let s = goString(data);
     if (s.length > 0 && s.endsWith('\n')) s = s.slice(0, -1);
-    return s.split('\n');
+    return sliceOf('[]string', s.split('\n'));
   }
 }
 

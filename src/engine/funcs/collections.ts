@@ -1,5 +1,5 @@
 /** Sprig list, dict, default and reflection functions (list.go, dict.go, defaults.go, reflect.go). */
-import { GoError, GoStruct, goTypeName, isGoMap, markNamedMap, namedMapType, newMap, sliceOf, sliceTypeName, type FuncMap, type FuncSpec, type GoMap, type GoValue } from '../types.js';
+import { GoError, GoStruct, goTypeName, isGoMap, mapAssignableToIface, mapElemZero, markNamedMap, namedMapType, newMap, sliceOf, sliceTypeName, type FuncMap, type FuncSpec, type GoMap, type GoValue } from '../types.js';
 import { NIL_DEREF, deepEqual, empty, ifaceConversion, kindOf, sliceElems, strval, toInt64 } from './convert.js';
 
 // ---- lists -------------------------------------------------------------------
@@ -44,7 +44,7 @@ function chunk(size: bigint, list: GoValue): GoValue[][] {
   if (n <= 0) throw new GoError('runtime error: makeslice: len out of range');
   const out: GoValue[][] = [];
   for (let i = 0; i < elems.length; i += n) out.push(elems.slice(i, i + n));
-  return out;
+  return sliceOf('[][]interface {}', out) as GoValue[][];
 }
 
 export function listFuncs(): FuncMap {
@@ -219,7 +219,8 @@ export function deepCopyValue(v: GoValue): GoValue {
     for (const k of Object.keys(v)) m[k] = deepCopyValue(v[k]);
     // copystructure keeps the dynamic type: a copy of a common.Values is a common.Values
     const named = namedMapType(v);
-    return named === undefined ? m : markNamedMap(m, named);
+    if (named === undefined) return m;
+    return markNamedMap(m, named, mapAssignableToIface(v) ? {} : { elem: mapElemZero(v) });
   }
   return v;
 }

@@ -2,7 +2,7 @@
  * Go value conversions used across the library: spf13/cast (v1.7) number conversions,
  * Sprig's strval/empty, reflect kinds, reflect.DeepEqual and int64 arithmetic.
  */
-import { GoError, GoFunction, GoInt, GoStruct, goTypeName, isGoMap, sliceTypeName, type GoMap, type GoValue } from '../types.js';
+import { GoError, GoFunction, GoInt, GoStruct, goTypeName, isGoMap, namedMapType, sliceTypeName, type GoMap, type GoValue } from '../types.js';
 import { formatV } from './fmt.js';
 import { goByteLen, goBytes, goString } from '../bytes.js';
 
@@ -247,6 +247,7 @@ export function deepEqual(a: GoValue, b: GoValue): boolean {
   }
   const ma = a as GoMap;
   const mb = b as GoMap;
+  if (namedMapType(ma) !== namedMapType(mb)) return false;
   const ka = Object.keys(ma);
   if (ka.length !== Object.keys(mb).length) return false;
   return ka.every((k) => Object.prototype.hasOwnProperty.call(mb, k) && deepEqual(ma[k], mb[k]));

@@ -1,6 +1,6 @@
 /** Sprig string functions (strings.go, goutils, xstrings) and encodings. */
 import { nodeCrypto } from './lazy.js';
-import { GoError, newMap, type FuncMap, type FuncSpec, type GoValue } from '../types.js';
+import { GoError, markNamedMap, newMap, type FuncMap, type FuncSpec, type GoValue } from '../types.js';
 import { formatV, quoteGo } from './fmt.js';
 import { sliceElems, strval } from './convert.js';
 import { goByteLen, goBytes, goString, toValidUtf8 } from '../bytes.js';
@@ -547,7 +547,7 @@ export function goSplit(s: string, sep: string, n = -1): string[] {
 function splitMap(parts: string[]) {
   const m = newMap();
   parts.forEach((p, i) => (m['_' + i] = p));
-  return m;
+  return markNamedMap(m, 'map[string]string', { elem: '' });
 }
 
 export function compareBytes(a: string, b: string): number {

@@ -5,7 +5,7 @@
  */
 import { compareGoStrings, formatTemplateValue, isPrint, sprint, sprintf, sprintln } from '../gofmt.js';
 import { goByteLen, goBytes, goString, isByteEscape } from '../bytes.js';
-import { FuncSpec, GoError, GoFunction, GoInt, GoParamType, GoStruct, GoValue, goInt, goTypeName, isGoMap, isUnsignedInt, mapElemZero } from '../types.js';
+import { FuncSpec, GoError, GoFunction, GoInt, GoParamType, GoStruct, GoValue, goInt, goTypeName, isGoMap, isUnsignedInt, mapAssignableToIface, mapElemZero } from '../types.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -376,7 +376,7 @@ function assignable(v: GoValue, t: GoParamType): boolean {
     case '[]string':
       return Array.isArray(v);
     case 'map':
-      return isGoMap(v);
+      return isGoMap(v) && mapAssignableToIface(v);
     case 'bytes':
       return v instanceof Uint8Array;
   }
