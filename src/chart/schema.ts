@@ -31,6 +31,28 @@ function toJsonData(v: GoValue): unknown {
   return v;
 }
 
+/**
+ * Draft 4's `id` and boolean exclusiveMinimum/exclusiveMaximum (modifiers of minimum/maximum) in
+ * the form of later drafts, which the validator understands; everything else is kept.
+ */
+function draft4to6(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(draft4to6);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k === 'id' && typeof x === 'string' ? '$id' : k] = draft4to6(x);
+  for (const [ex, lim] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
+    if (typeof out[ex] !== 'boolean') continue;
+    if (out[ex] === true && typeof out[lim] === 'number') {
+      out[ex] = out[lim];
+      delete out[lim];
+    } else delete out[ex];
+  }
+  return out;
+}
+
 async function compile(schemaText: string): Promise<Validator> {
   const hit = cache.get(schemaText);
   if (hit) return hit;
@@ -42,14 +64,17 @@ async function compile(schemaText: string): Promise<Validator> {
   }
   const draft = typeof schema.$schema === 'string' ? schema.$schema : '';
   let AjvClass: new (opts: object) => { compile: (s: object) => Validator; addFormat?: unknown };
-  // santhosh-tekuri/jsonschema (Helm 4) defaults to draft 2020-12 when $schema is absent.
-  if (draft === '' || draft.includes('2020-12')) AjvClass = (await import('ajv/dist/2020.js')).default as never;
+  // santhosh-tekuri/jsonschema (Helm 4) knows drafts 4, 6 and 7 by their meta-schema URLs; anything
+  // else ($schema absent, "http://json-schema.org/schema#", 2019-09, 2020-12) is validated as a
+  // 2019-09/2020-12 schema, where "format" is an annotation only: only drafts 4 to 7 assert formats.
+  const old = /json-schema\.org\/draft-0?[467]\/schema/.test(draft);
+  if (old) AjvClass = (await import('ajv')).default as never;
   else if (draft.includes('2019-09')) AjvClass = (await import('ajv/dist/2019.js')).default as never;
-  else AjvClass = (await import('ajv')).default as never;
-  const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: true, allowUnionTypes: true, logger: false });
+  else AjvClass = (await import('ajv/dist/2020.js')).default as never;
+  const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: old, allowUnionTypes: true, logger: false });
   const addFormats = (await import('ajv-formats')).default as unknown as (a: unknown) => void;
   addFormats(ajv);
-  const local = { ...schema };
+  const local = /json-schema\.org\/draft-0?4\/schema/.test(draft) ? (draft4to6(schema) as Record<string, unknown>) : { ...schema };
   // The draft was chosen above; the URL spelling (http/https, trailing #) must not matter.
   delete local.$schema;
   let v: Validator;
