@@ -1486,7 +1486,7 @@ function isDigit(c: string): boolean {
 function reparseJsonString(s: string): string {
   // Characters that JSON leaves raw but go-yaml's reader refuses make JSONToYAML fail.
   if (/[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/.test(s)) {
-    throw new YamlError('error converting JSON to YAML: yaml: control characters are not allowed');
+    throw new YamlError('yaml: control characters are not allowed'); // sigs.k8s.io/yaml returns go-yaml's error unwrapped
   }
   if (!s.includes('\u0085')) return s;
   return s.replace(/[ \t]*(?:\u0085[ \t]*)+/g, (m) => {
