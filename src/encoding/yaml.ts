@@ -1012,10 +1012,32 @@ function unknownAliasBefore(text: string, off: number): string | undefined {
     const ls = lineStart(text, at);
     const head = text.slice(ls, at);
     if (/(^|\s)#/.test(head) || (head.split('"').length - 1) % 2 === 1 || (head.split("'").length - 1) % 2 === 1) continue;
+    // Only at the start of a node: '*x' or '&x' after other text on the line (`a: b *c`) is part of a plain scalar.
+    if (!atNodeStart(head)) continue;
     if (m[2] === '&') anchors.add(m[3]);
     else if (!anchors.has(m[3])) return m[3];
   }
   return undefined;
+}
+
+/**
+ * Whether a node can start right after `head` (the line's text before an '&'/'*'): at the line's
+ * indentation, after a block indicator ('- ', '? ', ': '), after a flow indicator ('[', '{', ',') inside
+ * an open flow collection, or after a tag / anchor property.
+ */
+function atNodeStart(head: string): boolean {
+  const h = head.replace(/\s+$/, '');
+  if (h === '' || /(^|\s)[-?:]$/.test(h) || /\S:$/.test(h)) return true;
+  if (/(^|\s)[!&]\S*$/.test(h)) return atNodeStart(h.replace(/[!&]\S*$/, ''));
+  if (/[[{,]$/.test(h)) {
+    let depth = 0;
+    for (const ch of h) {
+      if (ch === '[' || ch === '{') depth++;
+      else if ((ch === ']' || ch === '}') && depth > 0) depth--;
+    }
+    return depth > 0;
+  }
+  return false;
 }
 
 function syntaxError(text: string, doc: YDocument.Parsed, lc: LineCounter, file?: string): YamlError | undefined {
