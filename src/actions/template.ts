@@ -8,7 +8,7 @@ import * as nodePath from 'node:path';
 import type { GoMap, GoValue } from '../engine/types.js';
 import { goInt, newMap } from '../engine/types.js';
 import { quickManifestHead } from '../fast/manifest-head.js';
-import { hasRawBytes, outputBytes } from '../engine/bytes.js';
+import { goString, hasRawBytes, outputBytes } from '../engine/bytes.js';
 
 export interface TemplateOptions {
   /** Release name (helm: first argument when two are given; default `release-name`). */
@@ -77,8 +77,9 @@ export async function collectValues(o: TemplateOptions): Promise<GoMap> {
   ]);
   const readFile = (p: string): string => {
     try {
-      if (p.trim() === '-') return readFileSync(0, 'utf8');
-      return readFileSync(nodePath.resolve(cwd, p), 'utf8');
+      // Go strings: bytes that are not UTF-8 are kept (engine/bytes.ts)
+      if (p.trim() === '-') return goString(readFileSync(0));
+      return goString(readFileSync(nodePath.resolve(cwd, p)));
     } catch (e) {
       throw new ValuesError(goFileError(p, e).message);
     }

@@ -11,8 +11,8 @@ import { IgnoreRules } from './ignore.js';
 import { ChartLoadError, decodeMetadata, emptyMetadata, validateMetadata, type Metadata } from './metadata.js';
 import { extPath } from './match.js';
 import { parseChartYaml } from './yaml.js';
+import { goString } from '../engine/bytes.js';
 
-const decoder = new TextDecoder();
 
 /** Largest single chart file accepted (Helm's MaxDecompressedFileSize is 5 MiB). */
 const MAX_DECOMPRESSED_FILE_SIZE = 5 * 1024 * 1024;
@@ -21,8 +21,9 @@ function stripBom(data: Uint8Array): Uint8Array {
   return data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? data.subarray(3) : data;
 }
 
+/** A chart file as a Go string: a leading BOM dropped, bytes that are not UTF-8 kept (engine/bytes.ts). */
 export function fileText(f: ChartFile | Uint8Array): string {
-  return decoder.decode(f instanceof Uint8Array ? f : f.data);
+  return goString(stripBom(f instanceof Uint8Array ? f : f.data));
 }
 
 /** Warnings the loader emits (Helm logs them); the caller decides where they go. */

@@ -9,6 +9,7 @@
  *   --set-string, --set-file, --set-literal, with helm's error texts.
  */
 import { readFileSync } from 'node:fs';
+import { goString } from '../engine/bytes.js';
 import { newMap, type GoMap } from '../engine/types.js';
 import { parseYamlMap, YamlError } from '../encoding/yaml.js';
 import {
@@ -90,8 +91,9 @@ export function loadValues(text: string, opts?: { file?: string }): GoMap {
 /** Reads a file like helm's values readFile ("-" is standard input); errors in Go's words. */
 export function readFileGo(path: string): string {
   try {
-    if (path.trim() === '-') return readFileSync(0, 'utf8');
-    return readFileSync(path, 'utf8');
+    // Go strings: bytes that are not UTF-8 are kept (engine/bytes.ts)
+    if (path.trim() === '-') return goString(readFileSync(0));
+    return goString(readFileSync(path));
   } catch (e) {
     throw new ValuesError(goFileError(path, e).message, { file: path });
   }

@@ -197,7 +197,7 @@ export function lex(input: string, leftDelim: string, rightDelim: string, opts: 
     }
     return r === rd0;
   };
-  const badChar = (r: number): string => sprintf('bad character %#U', BigInt(r));
+  const badChar = (r: number): string => sprintf('bad character %#U', BigInt(r >= 0xd800 && r <= 0xdfff ? 0xfffd : r));
 
   type State = (() => State) | null;
 
@@ -328,7 +328,7 @@ export function lex(input: string, leftDelim: string, rightDelim: string, opts: 
       emit(T.Char);
       return lexInsideAction;
     }
-    return errorf(sprintf('unrecognized character in action: %#U', BigInt(r)));
+    return errorf(sprintf('unrecognized character in action: %#U', BigInt(r >= 0xd800 && r <= 0xdfff ? 0xfffd : r)));
   };
 
   const lexSpace = (): State => {

@@ -3,7 +3,7 @@
  * grammar and error messages of Go's text/template/parse.
  */
 import { sprintf } from '../gofmt.js';
-import { goString } from '../bytes.js';
+import { goString, toValidUtf8 } from '../bytes.js';
 import { Item, T, itemString, lex } from './lex.js';
 import {
   ActionNode,
@@ -54,7 +54,8 @@ function unquoteChar(s: string, quote: number): [number, boolean, string] {
   const c = s.codePointAt(0)!;
   if (c === quote && (quote === 39 || quote === 34)) throw new SyntaxErr();
   if (c !== 92) {
-    return [c, false, s.slice(c > 0xffff ? 2 : 1)];
+    // a raw byte that is not UTF-8 (engine/bytes.ts) decodes to U+FFFD, as in Go's strconv.Unquote
+    return [c >= 0xd800 && c <= 0xdfff ? 0xfffd : c, false, s.slice(c > 0xffff ? 2 : 1)];
   }
   if (s.length <= 1) throw new SyntaxErr();
   const e = s.charCodeAt(1);
@@ -135,7 +136,8 @@ export function unquote(s: string): string {
   if (q !== 34 && q !== 39) throw new SyntaxErr();
   if (body.includes('\n')) throw new SyntaxErr();
   if (!body.includes('\\') && !body.includes(String.fromCharCode(q))) {
-    if (q === 34) return body;
+    // (raw bytes that are not UTF-8 become U+FFFD, as Go's Unquote decodes runes)
+    if (q === 34) return toValidUtf8(body);
   }
   const bytes: number[] = [];
   let hasRawBytes = false;
