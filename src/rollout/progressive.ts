@@ -276,7 +276,7 @@ export class ProgressiveRollout {
       canary.metadata = {
         name: canaryName,
         namespace: dep.metadata?.namespace ?? ns,
-        labels: { ...(dep.metadata?.labels ?? {}), [CANARY_OF_LABEL]: stableName },
+        labels: { ...(dep.metadata?.labels ?? {}), [CANARY_OF_LABEL]: labelValue(stableName) },
         annotations: {},
       };
       canary.spec.selector = { ...(dep.spec.selector ?? {}), matchLabels: relabel(dep.spec.selector?.matchLabels) };
@@ -287,7 +287,7 @@ export class ProgressiveRollout {
         canaryService = {
           apiVersion: 'v1',
           kind: 'Service',
-          metadata: { name: canarySvcName!, namespace: service.metadata?.namespace ?? ns, labels: { [CANARY_OF_LABEL]: service.metadata!.name! } },
+          metadata: { name: canarySvcName!, namespace: service.metadata?.namespace ?? ns, labels: { [CANARY_OF_LABEL]: labelValue(service.metadata!.name!) } },
           spec: { type: 'ClusterIP', ports: structuredClone(service.spec?.ports ?? []).map(stripNodePort), selector: relabel(service.spec?.selector) },
         };
       }
