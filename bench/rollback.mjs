@@ -9,10 +9,12 @@
 //   - decision → stable-only traffic (RolloutRolledBack.detectionToSafeMs).
 // Target (issue 6): within one analysis interval + 5 s.
 //
-// Usage: node bench/rollback.mjs [runs=10] [config…]   configs: fl2 fl1 low lowmin (default: fl2 fl1 low)
-//   fl2: 200 req/s on the host (20 req/s reach the canary at 10%), failureLimit 2, minRequests 20   ← documented
+// Usage: node bench/rollback.mjs [runs=10] [config…]   configs: fl2 fl1 fl2w3 low lowmin (default: fl2 fl1 fl2w3 low)
+//   fl2: 200 req/s on the host (20 req/s reach the canary at 10%), failureLimit 2, minRequests 20,
+//        --scrape-interval 1s (rate window 4 s = interval + one scrape)                               ← documented
 //   fl1: the same with failureLimit 1
-//   low: 20 req/s on the host (2 req/s on the canary), failureLimit 2, no minimum (last session's configuration)
+//   fl2w3: fl2 without --scrape-interval (rate window 3 s = the interval: a third of the samples' increases unused)
+//   low: 20 req/s on the host (2 req/s on the canary), failureLimit 2, no minimum, window 3 s (last session's setup)
 //   lowmin: low traffic with minRequests 20: windows are inconclusive, the rollout stops after 3 of them
 // Each run's release is uninstalled afterwards so every run sees the same load.
 // Needs `npm run build` and the prometheus binary.
@@ -27,13 +29,14 @@ if (!existsSync(join(root, 'dist/actions/deploy.js'))) {
 }
 const INTERVAL_S = 3;
 const CONFIGS = {
-  fl2: { rps: 200, failureLimit: 2, minRequests: 20 },
-  fl1: { rps: 200, failureLimit: 1, minRequests: 20 },
+  fl2: { rps: 200, failureLimit: 2, minRequests: 20, scrape: '1s' },
+  fl1: { rps: 200, failureLimit: 1, minRequests: 20, scrape: '1s' },
+  fl2w3: { rps: 200, failureLimit: 2, minRequests: 20 },
   low: { rps: 20, failureLimit: 2, minRequests: 0 },
-  lowmin: { rps: 20, failureLimit: 2, minRequests: 20 },
+  lowmin: { rps: 20, failureLimit: 2, minRequests: 20, scrape: '1s' },
 };
 const runs = Number(process.argv[2] ?? 10);
-const names = process.argv.slice(3).length ? process.argv.slice(3) : ['fl2', 'fl1', 'low'];
+const names = process.argv.slice(3).length ? process.argv.slice(3) : ['fl2', 'fl1', 'fl2w3', 'low'];
 for (const n of names) if (!CONFIGS[n]) throw new Error(`unknown configuration ${n}; use ${Object.keys(CONFIGS).join(', ')}`);
 
 const { startSandbox, writeKubeconfig } = await import(join(root, 'dist/sandbox/index.js'));
@@ -82,6 +85,7 @@ try {
           'analysis-interval': `${INTERVAL_S}s`,
           'failure-limit': cfg.failureLimit,
           'min-requests': cfg.minRequests,
+          ...(cfg.scrape ? { 'scrape-interval': cfg.scrape } : {}),
           'prometheus-url': prom.url,
         },
         () => {},
@@ -90,7 +94,12 @@ try {
       off();
       await uninstall(releaseContext(kubeOptions({ kubeconfig, namespace: ns }), () => {}), { name: ns, wait: true, timeoutMs: 30_000 });
       if (err?.exitCode !== 3) throw new Error(`${name} run ${i}: expected an automatic rollback, got ${err?.message ?? 'success'}`);
-      rows.push({ run: i + 1, stepToSafeMs: err.stepToSafeMs, badTrafficMs: last - first, detectionToSafeMs: err.detectionToSafeMs, canaryRequests, reason: err.message });
+      // The error-rate measurements of the failed step, e.g. "inconclusive(12) fail(41) fail(38)".
+      const trace = err.measurements
+        .filter((m) => m.check === 'error-rate' && Date.parse(m.at) >= err.timing.stepStartedAt)
+        .map((m) => `${m.result}${m.requests !== undefined ? `(${Math.round(m.requests)})` : ''}${m.value !== undefined ? ` ${m.value.toFixed(2)}` : ''}`)
+        .join(', ');
+      rows.push({ run: i + 1, stepToSafeMs: err.stepToSafeMs, badTrafficMs: last - first, detectionToSafeMs: err.detectionToSafeMs, canaryRequests, trace });
     }
     results[name] = rows;
   }
@@ -109,9 +118,9 @@ const target = INTERVAL_S * 1000 + 5000;
 for (const name of names) {
   const cfg = CONFIGS[name];
   const rows = results[name];
-  console.log(`\n## ${name}: analysis interval ${INTERVAL_S} s, failureLimit ${cfg.failureLimit}, minRequests ${cfg.minRequests}, ${cfg.rps} req/s on the host (canary at 10%), Prometheus scrape 1 s`);
-  console.log('| run | step → weight 0 (ms) | first → last canary request (ms) | decision → stable-only (ms) | canary requests | reason |\n|---:|---:|---:|---:|---:|---|');
-  for (const r of rows) console.log(`| ${r.run} | ${r.stepToSafeMs} | ${r.badTrafficMs} | ${r.detectionToSafeMs} | ${r.canaryRequests} | ${r.reason} |`);
+  console.log(`\n## ${name}: analysis interval ${INTERVAL_S} s, failureLimit ${cfg.failureLimit}, minRequests ${cfg.minRequests}, rate window ${cfg.scrape ? `${INTERVAL_S}s + ${cfg.scrape}` : `${INTERVAL_S}s`}, ${cfg.rps} req/s on the host (canary at 10%), Prometheus scrape 1 s`);
+  console.log('| run | step → weight 0 (ms) | first → last canary request (ms) | decision → stable-only (ms) | canary requests | error-rate checks (requests) value |\n|---:|---:|---:|---:|---:|---|');
+  for (const r of rows) console.log(`| ${r.run} | ${r.stepToSafeMs} | ${r.badTrafficMs} | ${r.detectionToSafeMs} | ${r.canaryRequests} | ${r.trace} |`);
   for (const [label, key] of [['step → weight 0', 'stepToSafeMs'], ['first → last canary request', 'badTrafficMs'], ['decision → stable-only', 'detectionToSafeMs']]) {
     const s = stats(rows.map((r) => r[key]));
     console.log(`${label}: median ${s.median} ms, min ${s.min} ms, max ${s.max} ms`);

@@ -39,6 +39,7 @@ export interface DeployFlags extends ClusterFlags {
   'analysis-interval'?: string;
   'failure-limit'?: number;
   'min-requests'?: number;
+  'scrape-interval'?: string;
   'max-error-rate'?: number;
   'max-latency-ratio'?: number;
   'prometheus-url'?: string;
@@ -166,6 +167,7 @@ export async function runDeploy(
       'analysis-interval': flags['analysis-interval'] ?? `${rs.analysisIntervalMs}ms`,
       'failure-limit': flags['failure-limit'] ?? (rs.failureLimit as number),
       'min-requests': flags['min-requests'] ?? (rs.minRequests as number | undefined),
+      'scrape-interval': flags['scrape-interval'] ?? (rs.scrapeIntervalMs !== undefined ? `${rs.scrapeIntervalMs}ms` : undefined),
       'max-error-rate': flags['max-error-rate'] ?? (rs.maxErrorRate as number),
       'max-latency-ratio': flags['max-latency-ratio'] ?? (rs.maxLatencyRatio as number),
       'prometheus-url': flags['prometheus-url'] ?? (rs.prometheusUrl as string | undefined),
@@ -190,6 +192,7 @@ export async function runDeploy(
     if (canarySteps[canarySteps.length - 1] !== 100) canarySteps.push(100);
     const promUrl = flags['prometheus-url'] ?? a.prometheus?.url ?? process.env.REL_PROMETHEUS_URL;
     const analysisIntervalMs = parseDuration(flags['analysis-interval'] ?? a.interval ?? '10s', '--analysis-interval');
+    const scrapeInterval = flags['scrape-interval'] ?? a.prometheus?.scrapeInterval;
     const extraChecks: Check[] = (a.checks ?? [])
       .filter((c) => c.query)
       .map((c) => ({
@@ -224,6 +227,7 @@ export async function runDeploy(
       steps: canarySteps,
       stepIntervalMs: parseDuration(flags['step-interval'] ?? s.strategy?.stepInterval ?? '1m', '--step-interval'),
       analysisIntervalMs,
+      scrapeIntervalMs: scrapeInterval ? parseDuration(scrapeInterval, '--scrape-interval') : 0,
       failureLimit: flags['failure-limit'] ?? a.failureLimit ?? 2,
       minRequests: flags['min-requests'] ?? a.minRequests ?? 0,
       maxErrorRate: flags['max-error-rate'] ?? a.maxErrorRate ?? 0.05,

@@ -62,6 +62,7 @@ rollout is rolled back (exit code 3 in its pod); a pod that dies is retried and 
     'step-interval': Flags.string({ description: 'How long each canary step (and the blue-green pre-promotion analysis) lasts.' }),
     'analysis-interval': Flags.string({ description: 'How often checks run; the PromQL rate window follows it (default 10s).' }),
     'failure-limit': Flags.integer({ description: 'Consecutive failed checks that roll back (default 2).' }),
+    'scrape-interval': Flags.string({ description: "Prometheus' scrape interval: the checks' rate window becomes the analysis interval plus this, so no sample falls between two windows." }),
     'min-requests': Flags.integer({ description: 'Fewest canary requests in a check window for the built-in checks to count (fewer: inconclusive; default 0).', min: 0 }),
     'max-error-rate': Flags.string({ description: 'Roll back above this 5xx share of canary requests (default 0.05).' }),
     'max-latency-ratio': Flags.string({ description: 'Roll back when canary p99 latency exceeds this multiple of stable (default 3).' }),

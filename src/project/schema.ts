@@ -41,6 +41,7 @@ const analysis = {
         insecureSkipVerify: { type: 'boolean' },
         caFile: { type: 'string' },
         timeout: duration,
+        scrapeInterval: duration,
       },
     },
     interval: duration,

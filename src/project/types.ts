@@ -39,7 +39,7 @@ export interface CheckSpec {
 }
 
 export interface AnalysisSpec {
-  prometheus?: { url?: string; bearerTokenEnv?: string; insecureSkipVerify?: boolean; caFile?: string; timeout?: string };
+  prometheus?: { url?: string; bearerTokenEnv?: string; insecureSkipVerify?: boolean; caFile?: string; timeout?: string; scrapeInterval?: string };
   interval?: string;
   failureLimit?: number;
   minRequests?: number;

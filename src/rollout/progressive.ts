@@ -27,6 +27,12 @@ export interface ProgressiveOptions {
   steps: number[];
   stepIntervalMs: number;
   analysisIntervalMs: number;
+  /**
+   * Prometheus' scrape interval (0: not given). The rate window of the checks ({{interval}}) is the analysis interval
+   * plus one scrape, so that consecutive windows together use every sample: rate() only sees samples inside its
+   * window, and a window as long as the interval would leave the increase between two windows out.
+   */
+  scrapeIntervalMs?: number;
   failureLimit: number;
   /** Fewest canary requests in a check's window for the built-in checks to be conclusive (0: no minimum). */
   minRequests?: number;
@@ -126,6 +132,11 @@ export class ProgressiveRollout {
     this.store = new RolloutStateStore(ctx.kube, ctx.namespace);
   }
 
+  /** The PromQL rate window of the checks: one analysis interval, plus one scrape interval when it is known. */
+  get rateWindowMs(): number {
+    return this.opts.analysisIntervalMs + (this.opts.scrapeIntervalMs ?? 0);
+  }
+
   private get kube(): Kube {
     return this.ctx.kube;
   }
@@ -189,7 +200,7 @@ export class ProgressiveRollout {
           namespace: this.ctx.namespace,
           canary: p.canaryService?.metadata?.name ?? p.canary.metadata!.name!,
           stable: p.service?.metadata?.name ?? p.stable.metadata!.name!,
-          interval: promDuration(this.opts.analysisIntervalMs),
+          interval: promDuration(this.rateWindowMs),
           selectors: p.router.selectors(),
         }, this.opts.analysisIntervalMs),
     );
@@ -503,7 +514,7 @@ export class ProgressiveRollout {
       namespace: ns,
       canary: p.canaryService?.metadata?.name ?? p.canary.metadata!.name!,
       stable: p.service?.metadata?.name ?? p.stable.metadata!.name!,
-      interval: promDuration(this.opts.analysisIntervalMs),
+      interval: promDuration(this.rateWindowMs),
       selectors,
     });
     const provider = this.opts.provider ?? noProvider;

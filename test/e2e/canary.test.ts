@@ -57,7 +57,8 @@ describe('canary releases on the sandbox with a real Prometheus', () => {
   // The latency target of issue 6 — from the first bad step to canary weight 0 within one analysis interval + 5 s —
   // holds for this documented configuration: analysis interval 3 s, failureLimit 2, at least 20 canary requests
   // per window (fewer: inconclusive), 200 req/s on the host so the canary at 10% gets ~20 req/s, Prometheus
-  // scraping every 1 s. bench/rollback.mjs measures it over 10 runs (and failureLimit 1, and low traffic).
+  // scraping every 1 s and --scrape-interval 1s (rate window 4 s). bench/rollback.mjs measures it over 10 runs
+  // (and failureLimit 1, the 3 s window, and last session's low traffic).
   it('a canary with a 20% error rate is rolled back automatically within interval + 5 s (exit code 3); stable never failed', async () => {
     const ns = 'bad';
     const rps = 'ingress.annotations.sandbox\\.rel\\.dev/requests-per-second=200';
@@ -82,6 +83,7 @@ describe('canary releases on the sandbox with a real Prometheus', () => {
         ...fast,
         'failure-limit': 2,
         'min-requests': 20,
+        'scrape-interval': '1s',
         'prometheus-url': c.prometheus!.url,
       },
       log,
