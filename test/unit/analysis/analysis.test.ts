@@ -179,3 +179,13 @@ describe('failure streaks', () => {
     for (let k = 0; k < 5; k++) expect((await a.measure(new Date())).failure).toBeUndefined();
   });
 });
+
+describe('rate window', () => {
+  it('is the analysis interval plus one scrape interval when the scrape interval is given', async () => {
+    const { ProgressiveRollout } = await import('../../../src/rollout/progressive.js');
+    const opts = { strategy: 'canary' as const, steps: [10, 100], stepIntervalMs: 60_000, analysisIntervalMs: 3000, failureLimit: 2, maxErrorRate: 0.05, maxLatencyRatio: 3, timeoutMs: 1000 };
+    const ctx = { kube: {}, namespace: 'ns', log: () => {} } as never;
+    expect(new ProgressiveRollout(ctx, opts).rateWindowMs).toBe(3000);
+    expect(new ProgressiveRollout(ctx, { ...opts, scrapeIntervalMs: 1000 }).rateWindowMs).toBe(4000);
+  });
+});

@@ -111,6 +111,8 @@ describe('ingress-nginx routing', () => {
     ];
     const { seen } = run(objs, 500, { headerShare: 0.3 });
     expect(seen.filter((r) => r.canary !== '').length / seen.length).toBeCloseTo(0.3, 1);
+    // Each record says whether it carried the header: exactly those went to the canary (weight 0).
+    expect(seen.every((r) => (r.headers?.['X-Canary'] === 'always') === (r.canary !== ''))).toBe(true);
     const never = run(objs, 100, { headerShare: 1, headerValue: 'never' }).seen;
     expect(never.every((r) => r.canary === '')).toBe(true);
     const cookieObjs = objs.map((o) =>
@@ -118,6 +120,7 @@ describe('ingress-nginx routing', () => {
     );
     const cookie = run(cookieObjs, 500, { cookieShare: 0.5 }).seen;
     expect(cookie.filter((r) => r.canary !== '').length / cookie.length).toBeCloseTo(0.5, 1);
+    expect(cookie.every((r) => (r.cookies?.beta === 'always') === (r.canary !== ''))).toBe(true);
   });
 
   it('answers 503 when the Service has no ready pods', () => {
