@@ -228,7 +228,7 @@ async function renderTemplate(o: TemplateOptions, warn: (m: string) => void, out
     const missing = chart.metadata.Dependencies.filter((d) => !chart.dependencies().some((c) => c.name() === d.Name)).map((d) => d.Name);
     if (missing.length > 0) {
       throw new TemplateError(
-        `An error occurred while checking for chart dependencies. You may need to run \`helm dependency build\` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: ${missing.join(', ')}`,
+        `an error occurred while checking for chart dependencies. You may need to run \`helm dependency build\` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: ${missing.join(', ')}`,
       );
     }
   }
