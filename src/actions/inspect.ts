@@ -97,6 +97,8 @@ export interface StatusReport {
   rollout?: Record<string, unknown>;
   analysis?: Record<string, unknown>[];
   notes?: string;
+  /** the Job driving (or that drove) a detached rollout of this revision, with its state */
+  driver?: string;
 }
 
 /** Release record plus the live readiness of every object in its manifest. */
@@ -126,10 +128,12 @@ export async function status(ctx: ReleaseContext, name: string, revision?: numbe
         targets: live.targets.map((t) => `${t.deployment} → ${t.canaryDeployment} (${t.router})`).join('; '),
       }
     : r.rel?.rollout;
+  const driver = await detachedDriver(ctx, r);
   return {
     name: r.name,
     namespace: r.namespace,
     revision: r.version,
+    ...(driver ? { driver } : {}),
     status: r.info.status ?? 'unknown',
     description: r.info.description ?? '',
     lastDeployed: r.info.last_deployed ?? '',
@@ -139,6 +143,18 @@ export async function status(ctx: ReleaseContext, name: string, revision?: numbe
     analysis: (live?.lastMeasurements as Record<string, unknown>[] | undefined) ?? r.rel?.analysis,
     notes: r.info.notes,
   };
+}
+
+/** `job/NAME (running)` when the revision was made by a detached rollout's Job (`rel deploy --detach`). */
+async function detachedDriver(ctx: ReleaseContext, r: Release): Promise<string | undefined> {
+  const via = r.rel?.trigger?.via;
+  if (!via?.startsWith('job/')) return undefined;
+  const job = await ctx.kube.get('batch/v1', 'Job', via.slice(4), r.namespace).catch(() => undefined);
+  if (!job) return `${via} (gone)`;
+  const st = (job.status ?? {}) as { active?: number; conditions?: { type: string; status: string }[] };
+  const cond = (t: string) => st.conditions?.some((c) => c.type === t && c.status === 'True');
+  const state = cond('Failed') ? 'failed' : cond('Complete') ? 'complete' : (job.spec as { suspend?: boolean } | undefined)?.suspend ? 'suspended' : st.active ? 'running' : 'pending';
+  return `${via} (${state})`;
 }
 
 export function renderStatus(s: StatusReport): string {
@@ -151,6 +167,7 @@ export function renderStatus(s: StatusReport): string {
     `CHART: ${s.chart}`,
     `DESCRIPTION: ${s.description}`,
   ];
+  if (s.driver) lines.push(`DRIVEN BY: ${s.driver}`);
   if (s.resources.length) {
     lines.push('RESOURCES:');
     const w = Math.max(...s.resources.map((r) => `${r.kind}/${r.name}`.length));

@@ -99,6 +99,9 @@ describe('rel deploy --detach: a Job in the cluster drives the rollout', () => {
     const sj = JSON.parse(st.stdout);
     expect(sj.status).toBe('pending-upgrade');
     expect(sj.rollout).toMatchObject({ strategy: 'canary', phase: 'progressing' });
+    expect(sj.driver).toBe(`job/${jobName} (running)`);
+    const text = await rel('status', ns, '-n', ns, '--kubeconfig', c.kubeconfig);
+    expect(text.stdout).toContain(`DRIVEN BY: job/${jobName} (running)`);
 
     // The Job, its helpers owned by it.
     const j = await job(ns, jobName);
@@ -156,6 +159,7 @@ describe('rel deploy --detach: a Job in the cluster drives the rollout', () => {
     await expect(c.kubectl('get', 'deployment', `${ns}-web-canary`, '-n', ns)).rejects.toThrow(/NotFound|not found/);
     const st = await status(ctxOf(ns), ns);
     expect(st.rollout).toBeUndefined();
+    expect(st.driver).toMatch(/^job\/rel-deploy-dbad-r2-[0-9a-f]{4} \(failed\)$/);
   }, 180_000);
 
   it('blue-green with a manual gate: rel promote from outside reaches the Job, which switches and finishes', async () => {
