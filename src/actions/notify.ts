@@ -76,6 +76,9 @@ export async function notify(spec: NotificationsSpec | undefined, event: string,
   await Promise.all(hooks.map((hook) => post(hook.url, body, log, opts)));
 }
 
+/** Connection errors worth another try (refused, reset, timed out, DNS server unreachable, undici socket errors). */
+const TRANSIENT = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_.*)$/;
+
 async function post(url: string, body: string, log: (l: string) => void, opts: NotifyOptions): Promise<void> {
   const attempts = Math.max(1, opts.attempts ?? 3);
   const timeoutMs = opts.timeoutMs ?? 3000;
@@ -99,7 +102,10 @@ async function post(url: string, body: string, log: (l: string) => void, opts: N
     } catch (err) {
       const name = (err as Error).name;
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      problem = name === 'TimeoutError' || name === 'AbortError' ? `did not answer within ${Math.round(Math.min(timeoutMs, left) / 100) / 10}s` : `failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
+      problem = timedOut ? `did not answer within ${Math.round(Math.min(timeoutMs, left) / 100) / 10}s` : `failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`;
+      // An unknown host or a malformed URL will not get better in a second.
+      if (!timedOut && !TRANSIENT.test(cause?.code ?? '')) break;
     }
     if (i < attempts && deadline - Date.now() > backoff) {
       await new Promise((r) => setTimeout(r, backoff));

@@ -8,7 +8,7 @@ import { parseManifest, withOwnership, objectKey } from '../release/manifest.js'
 import { type ReleaseContext, applyAll } from '../release/operations.js';
 import { waitForReady } from '../release/wait.js';
 import { GatewayRouter } from '../routers/gateway.js';
-import { NginxRouter } from '../routers/nginx.js';
+import { NginxRouter, backendServices } from '../routers/nginx.js';
 import { ReplicaRouter } from '../routers/replicas.js';
 import type { TrafficRouter } from '../routers/router.js';
 import { labelValue, routedName } from '../routers/names.js';
@@ -455,7 +455,7 @@ export class ProgressiveRollout {
       const preview: KubeObject = {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'Ingress',
-        metadata: { name: routedName(ing.metadata!.name!, svc, '-preview'), namespace: this.ctx.namespace, labels: { [CANARY_OF_LABEL]: labelValue(ing.metadata!.name!) } },
+        metadata: { name: routedName(ing.metadata!.name!, backendServices(ing).size > 1 ? svc : undefined, '-preview'), namespace: this.ctx.namespace, labels: { [CANARY_OF_LABEL]: labelValue(ing.metadata!.name!) } },
         spec: { ...(ing.spec?.ingressClassName ? { ingressClassName: ing.spec.ingressClassName } : {}), rules: [{ host, http: { paths } }] },
       };
       this.log(`  preview Ingress ${preview.metadata!.name} for host ${host}`);

@@ -9,9 +9,9 @@ const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0
 const trimEnd = (s: string) => s.replace(/[^a-z0-9A-Z]+$/, '');
 
 /**
- * The name of an object rel creates beside `base` (an Ingress) for one backend Service:
- * `<base><suffix>` when the Service has the base's name (the usual chart layout, and the name rel used before
- * it told Services apart), else `<base>-<service><suffix>`, so two Services behind one Ingress get two objects.
+ * The name of an object rel creates beside `base` (an Ingress) for one backend Service: `<base><suffix>` without
+ * a service (callers pass one only when the Ingress routes to several Services) or when the Service has the base's
+ * name, else `<base>-<service><suffix>`, so two Services behind one Ingress get two objects.
  * Longer than `max`: cut, with a hash of the whole so different long names stay different. Deterministic, so a
  * later process (resume, abort, takeover) finds the same name.
  */

@@ -16,10 +16,17 @@ function pointsAt(ing: Ingress, service: string): boolean {
   return (ing.spec?.rules ?? []).some((r) => (r.http?.paths ?? []).some((p) => p.backend?.service?.name === service));
 }
 
+/** The Services an Ingress routes to. */
+export function backendServices(ing: Ingress): Set<string> {
+  const out = new Set<string>();
+  for (const r of ing.spec?.rules ?? []) for (const p of r.http?.paths ?? []) if (p.backend?.service?.name) out.add(p.backend.service.name);
+  return out;
+}
+
 /**
  * ingress-nginx: a second Ingress with the canary annotations, routing the same hosts and paths to the
- * canary Service: `<main>-canary`, or `<main>-<service>-canary` when the stable Service is not named like the
- * Ingress (two Services behind one Ingress get one canary Ingress each). Weight changes are one annotation patch.
+ * canary Service: `<main>-canary`, or `<main>-<service>-canary` when the main Ingress routes to several Services
+ * (each changed Service gets its own canary Ingress). Weight changes are one annotation patch.
  * Metrics: ingress-nginx labels canary requests with the main Ingress name and a non-empty `canary` label.
  */
 export class NginxRouter implements TrafficRouter {
@@ -39,7 +46,8 @@ export class NginxRouter implements TrafficRouter {
   }
 
   get canaryName(): string {
-    return routedName(this.main!.metadata!.name!, this.target.stableService, '-canary');
+    const shared = backendServices(this.main!).size > 1;
+    return routedName(this.main!.metadata!.name!, shared ? this.target.stableService : undefined, '-canary');
   }
 
   /** The name rel used before it told Services apart; a rollout started then may still have it. */

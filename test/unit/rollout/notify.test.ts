@@ -76,3 +76,14 @@ describe('webhook delivery', () => {
     expect(logs.join('\n')).toMatch(/127\.0\.0\.1:\d+\/… failed: ECONNREFUSED/);
   });
 });
+
+describe('webhook delivery to a host that does not exist', () => {
+  it('is not retried', async () => {
+    const logs: string[] = [];
+    const t0 = Date.now();
+    await notify({ webhooks: [{ url: 'https://hooks.example.invalid/rel' }] }, 'failed', { release: 'a', namespace: 'b', strategy: 'canary', message: 'x' }, (l) => logs.push(l), { backoffMs: 2000 });
+    expect(logs).toEqual([expect.stringMatching(/hooks\.example\.invalid\/… failed: (ENOTFOUND|EAI_AGAIN)/)]);
+    // ENOTFOUND (the name does not exist) is final; EAI_AGAIN (no DNS server answered) would be retried.
+    if (logs[0]!.includes('ENOTFOUND')) expect(Date.now() - t0).toBeLessThan(2000);
+  });
+});

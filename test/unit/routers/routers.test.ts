@@ -93,13 +93,18 @@ describe('names of objects rel creates beside an Ingress', () => {
 });
 
 describe('NginxRouter with two changed Services behind one Ingress', () => {
+  it('an Ingress with one Service keeps the name `<ingress>-canary`, whatever the Service is called', () => {
+    const main = ingress('shop-api', [['/', 'shop-app'], ['/v2', 'shop-app']]);
+    expect(new NginxRouter(new FakeKube().asKube(), target('shop-app'), [main]).canaryName).toBe('shop-api-canary');
+  });
+
   it('creates one canary Ingress per Service, each routing only its own paths', async () => {
     const kube = new FakeKube();
     const main = ingress('shop', [['/', 'shop-web'], ['/api', 'shop-api']]);
     kube.put(main);
     const web = new NginxRouter(kube.asKube(), target('shop-web'), [main]);
     const api = new NginxRouter(kube.asKube(), target('shop-api'), [main]);
-    expect(web.canaryName).not.toBe(api.canaryName);
+    expect([web.canaryName, api.canaryName]).toEqual(['shop-shop-web-canary', 'shop-shop-api-canary']);
     await web.setWeight(10);
     await api.setWeight(30);
     const w = (await kube.get('', 'Ingress', web.canaryName)) as unknown as Ing;
