@@ -5,7 +5,7 @@
  * output such as `printf "%05.2f"` or the `%v` printing of floats, maps and slices is
  * byte-for-byte what a Go program prints.
  */
-import { GoFunction, GoInt, GoStruct, GoValue, goTypeName, isGoMap, isUnaddressable } from './types.js';
+import { GoFunction, GoInt, GoStruct, GoValue, goIntString, goTypeName, isGoMap, isUnaddressable } from './types.js';
 import { goBytes, goString, hasRawBytes, isByteEscape } from './bytes.js';
 
 // ---------------------------------------------------------------------------
@@ -916,6 +916,11 @@ class Printer {
       return;
     }
     if (v instanceof GoInt) {
+      const name = goIntString(v); // a Stringer (time.Month)
+      if (name !== undefined && !this.sharpV && (verb === 'v' || verb === 's' || verb === 'q' || verb === 'x' || verb === 'X')) {
+        this.fmtString(name, verb);
+        return;
+      }
       if (this.sharpV && v.type.charCodeAt(0) === 117 /* 'u': %#v prints unsigned in hex */) {
         this.buf += '0x' + v.value.toString(16);
         return;
@@ -1264,7 +1269,7 @@ export function formatValue(v: GoValue): string {
       return formatFloat(v, 'g', -1);
   }
   if (v === null) return '<nil>';
-  if (v instanceof GoInt) return v.value.toString();
+  if (v instanceof GoInt) return goIntString(v) ?? v.value.toString();
   const p = new Printer();
   p.printArg(v, 'v');
   return p.buf;

@@ -40,7 +40,22 @@ export type GoValue =
   | GoFunction;
 
 /** The Go integer types other than int64 (which is a plain bigint). */
-export type GoIntType = 'int' | 'int8' | 'int16' | 'int32' | 'uint' | 'uint8' | 'uint16' | 'uint32' | 'uint64';
+export type GoIntType = 'int' | 'int8' | 'int16' | 'int32' | 'uint' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'time.Month' | 'time.Weekday';
+
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** The String() of an integer type with one (time.Month, time.Weekday), else undefined. */
+export function goIntString(v: GoInt): string | undefined {
+  if (v.type === 'time.Month') return v.value >= 1n && v.value <= 12n ? MONTH_NAMES[Number(v.value) - 1] : `%!Month(${v.value})`;
+  if (v.type === 'time.Weekday') return v.value >= 0n && v.value <= 6n ? DAY_NAMES[Number(v.value)] : `%!Weekday(${v.value})`;
+  return undefined;
+}
+
+/** The reflect kind of an integer type (time.Month is an int). */
+export function goIntKind(v: GoInt): string {
+  return v.type.startsWith('time.') ? 'int' : v.type;
+}
 
 /**
  * A Go integer whose type is not int64: Go's `int` (template integer literals, `len`, range indexes,

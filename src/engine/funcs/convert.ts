@@ -2,7 +2,7 @@
  * Go value conversions used across the library: spf13/cast (v1.7) number conversions,
  * Sprig's strval/empty, reflect kinds, reflect.DeepEqual and int64 arithmetic.
  */
-import { GoError, GoFunction, GoInt, GoStruct, goTypeName, isGoMap, namedMapType, sliceTypeName, type GoMap, type GoValue } from '../types.js';
+import { GoError, GoFunction, GoInt, GoStruct, goIntKind, goTypeName, isGoMap, namedMapType, sliceTypeName, type GoMap, type GoValue } from '../types.js';
 import { formatV } from './fmt.js';
 import { goByteLen, goBytes, goString } from '../bytes.js';
 
@@ -184,7 +184,7 @@ export function kindOf(v: GoValue): string {
     case 'bigint':
       return 'int64';
   }
-  if (v instanceof GoInt) return v.type;
+  if (v instanceof GoInt) return goIntKind(v);
   if (v instanceof Uint8Array || Array.isArray(v)) return 'slice';
   if (v instanceof GoStruct) return v.goTypeName.startsWith('*') ? 'ptr' : 'struct';
   if (v instanceof GoFunction) return 'func';

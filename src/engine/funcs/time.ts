@@ -338,8 +338,8 @@ export class GoTime extends GoStruct {
   Year(): GoInt {
     return goInt(this.fields().year);
   }
-  Month(): string {
-    return MONTHS[this.fields().month - 1];
+  Month(): GoInt {
+    return new GoInt(BigInt(this.fields().month), 'time.Month');
   }
   Day(): GoInt {
     return goInt(this.fields().day);
@@ -356,8 +356,8 @@ export class GoTime extends GoStruct {
   Nanosecond(): GoInt {
     return goInt(this.nsec);
   }
-  Weekday(): string {
-    return DAYS[this.fields().weekday];
+  Weekday(): GoInt {
+    return new GoInt(BigInt(this.fields().weekday), 'time.Weekday');
   }
   YearDay(): GoInt {
     return goInt(this.fields().yday);
