@@ -1267,11 +1267,29 @@ function parseFastAll(text: string, firstOnly: boolean, sf?: ParseOpts['stringFi
 }
 
 /**
+ * go-yaml also breaks lines at NEL, LS and PS (U+0085, U+2028, U+2029), which the parser used here
+ * reads as ordinary characters. Where such a break makes the structure invalid for go-yaml (a plain
+ * scalar "continued" at column 0, say), fail like go-yaml: the text with those characters as line
+ * feeds (go-yaml's line numbers count them too) must parse. Values keep the characters otherwise.
+ */
+function unicodeBreakCheck(text: string, opts?: ParseOpts): void {
+  if (!/[\u0085\u2028\u2029]/.test(text)) return;
+  // Only breaks outside quoted scalars matter (inside quotes go-yaml keeps or folds them): a break
+  // with a quote character before it on its line is left alone.
+  const probe = text.replace(/[\u0085\u2028\u2029]/g, (_m, off: number) => {
+    const ls = text.lastIndexOf('\n', off - 1) + 1;
+    return /['"]/.test(text.slice(ls, off)) ? _m : '\n';
+  });
+  if (probe !== text) parseYamlExact(probe, opts);
+}
+
+/**
  * sigs.k8s.io/yaml.Unmarshal(text, &interface{}) as Helm uses it: only the first document
  * counts; an empty document gives nil (null).
  */
 export function parseYaml(text: string, opts?: ParseOpts): GoValue {
   checkPrintable(text);
+  unicodeBreakCheck(text, opts);
   if (depthPrecheck(text, opts?.file) > DEEP_FLOW) {
     const deep = parseWithDeepFlow(text, opts);
     if (deep !== undefined) return deep.value;

@@ -75,6 +75,14 @@ describe('errors carry position and file', () => {
       expect(ye.message).toBe("error converting YAML to JSON: yaml: line 2: did not find expected ',' or ']'");
     }
   });
+  it('U+2028/U+2029/U+0085 break lines for go-yaml: a plain scalar "continued" at column 0 fails', () => {
+    // helm 4.1.4: cannot unmarshal yaml document: error converting YAML to JSON: yaml: line 3: could not find expected ':'
+    expect(() => parseYaml('a: x\u2028y\n')).toThrow("yaml: line 3: could not find expected ':'");
+    expect(() => parseYaml('a: x\u0085y\n')).toThrow("yaml: line 3: could not find expected ':'");
+    // inside quotes the character stays (helm: {"a":"x\u2028y"})
+    expect(parseYaml('a: "x\u2028y"\n')).toEqual({ a: 'x\u2028y' });
+    expect(parseYaml("a: 'x\u2029y'\n")).toEqual({ a: 'x\u2029y' });
+  });
   it('control characters are refused like go-yaml', () => {
     expect(() => parseYaml('a: "x\u0007"\n')).toThrow('yaml: control characters are not allowed');
   });
