@@ -4,6 +4,7 @@
  */
 import { GoError, GoInt, GoStruct, goInt, goTypeName, type FuncMap, type GoValue } from '../types.js';
 import { quoteGo } from './fmt.js';
+import { tzifAbbr, tzifZone } from './tzif.js';
 
 // ---- zones -----------------------------------------------------------------
 
@@ -84,6 +85,10 @@ function zoneAt(loc: string, unixSec: bigint): ZoneInfo {
   let ms = Number(unixSec) * 1000;
   if (ms > 8.64e15) ms = 8.64e15;
   if (ms < -8.64e15) ms = -8.64e15;
+  // Go reads zones from the zone files (the local zone from /etc/localtime when TZ is unset).
+  const fileZone = loc === 'Local' && process.env.TZ === undefined ? undefined : zone;
+  const fromFile = tzifZone(fileZone, Math.floor(ms / 1000));
+  if (fromFile) return fromFile;
   const d = new Date(ms);
   const p: Record<string, string> = {};
   for (const part of partsFormatter(zone).formatToParts(d)) p[part.type] = part.value;
@@ -91,7 +96,8 @@ function zoneAt(loc: string, unixSec: bigint): ZoneInfo {
   if (p.era === 'BC' || p.era === 'B') year = 1 - year;
   const wall = daysFromCivil(year, parseInt(p.month, 10), parseInt(p.day, 10)) * 86400 + parseInt(p.hour, 10) * 3600 + parseInt(p.minute, 10) * 60 + parseInt(p.second, 10);
   const offset = wall - Math.floor(ms / 1000);
-  return { offset, abbr: zoneAbbr(zone, d, offset) };
+  const abbr = tzifAbbr(fileZone, Math.floor(ms / 1000), offset) ?? zoneAbbr(zone, d, offset);
+  return { offset, abbr };
 }
 
 function zoneAbbr(zone: string, d: Date, offset: number): string {
