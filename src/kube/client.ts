@@ -110,13 +110,13 @@ export class Kube {
     return res.items as KubeObject[];
   }
 
-  /** Server-side apply (field manager rel, conflicts forced, as an owner of the release would). */
-  apply(obj: KubeObject, opts: { dryRun?: boolean; force?: boolean } = {}): Promise<KubeObject> {
+  /** Server-side apply (field manager rel unless given, conflicts forced, as an owner of the release would). */
+  apply(obj: KubeObject, opts: { dryRun?: boolean; force?: boolean; fieldManager?: string } = {}): Promise<KubeObject> {
     const body = { ...obj, metadata: { ...obj.metadata } };
     delete (body.metadata as { managedFields?: unknown }).managedFields;
     delete (body.metadata as { resourceVersion?: unknown }).resourceVersion;
     return this.call(`apply ${obj.kind} ${obj.metadata?.name}`, () =>
-      this.objects.patch(body, undefined, opts.dryRun ? 'All' : undefined, FIELD_MANAGER, opts.force ?? true, k8s.PatchStrategy.ServerSideApply),
+      this.objects.patch(body, undefined, opts.dryRun ? 'All' : undefined, opts.fieldManager ?? FIELD_MANAGER, opts.force ?? true, k8s.PatchStrategy.ServerSideApply),
     ) as Promise<KubeObject>;
   }
 

@@ -191,7 +191,12 @@ export class ProgressiveRollout {
     };
     this.state.driverPid = process.pid;
     this.state.heartbeat = now;
-    if (!resume) this.state.request = undefined;
+    if (!resume) {
+      // a request left in the ConfigMap by an earlier rollout is not for this one
+      const prev = await this.store.load(rls.name).catch(() => undefined);
+      this.state.request = undefined;
+      this.state.handledRequest = prev?.requestId ?? prev?.handledRequest;
+    }
     await this.store.save(this.state);
     this.analyses = this.plans.map(
       (p) =>
@@ -382,6 +387,7 @@ export class ProgressiveRollout {
       if (live?.request) {
         const req = live.request;
         this.state.request = undefined;
+        this.state.handledRequest = live.requestId;
         if (req === 'abort') throw new RolloutRolledBack(`aborted by request${live.requestReason ? `: ${live.requestReason}` : ''}`, this.measurements, undefined);
         if (req === 'promote-full') return 'promote-full';
         if (req === 'promote') {

@@ -16,9 +16,16 @@ export interface RolloutState {
   /** Updated by the driving process on every tick; a stale heartbeat means nobody drives the rollout. */
   heartbeat: string;
   driverPid?: number;
-  /** Set by `rel promote` / `rel abort` for the driving process to act on. */
+  /**
+   * Set by `rel promote` / `rel abort` for the driving process to act on. Not part of the saved state: the
+   * request lives in its own ConfigMap key (`request`, field manager rel-control) so that the driver's saves
+   * can never overwrite a request written between its load and its save; load() merges it in.
+   */
   request?: 'promote' | 'promote-full' | 'abort' | 'resume';
   requestReason?: string;
+  requestId?: string;
+  /** id of the last request the driver acted on (a request with this id is no longer pending) */
+  handledRequest?: string;
   pausedReason?: string;
   message?: string;
   lastMeasurements?: unknown[];
@@ -36,6 +43,16 @@ export interface RolloutTarget {
 
 export const stateName = (release: string) => `rel-rollout-${release}`.slice(0, 253);
 
+/** Field manager of `rel promote` / `rel abort` requests (the driver applies as `rel`). */
+export const CONTROL_MANAGER = 'rel-control';
+
+interface ControlRequest {
+  request: RolloutState['request'];
+  reason?: string;
+  id: string;
+  at: string;
+}
+
 export class RolloutStateStore {
   constructor(
     private readonly kube: Kube,
@@ -44,17 +61,30 @@ export class RolloutStateStore {
 
   async load(release: string): Promise<RolloutState | undefined> {
     const cm = await this.kube.get('v1', 'ConfigMap', stateName(release), this.namespace);
-    const raw = (cm?.data as Record<string, string> | undefined)?.state;
-    return raw ? (JSON.parse(raw) as RolloutState) : undefined;
+    const data = cm?.data as Record<string, string> | undefined;
+    if (!data?.state) return undefined;
+    const s = JSON.parse(data.state) as RolloutState;
+    delete s.request;
+    delete s.requestReason;
+    delete s.requestId;
+    const req = data.request ? (JSON.parse(data.request) as ControlRequest) : undefined;
+    if (req && req.id !== s.handledRequest) {
+      s.request = req.request;
+      s.requestReason = req.reason;
+      s.requestId = req.id;
+    }
+    return s;
   }
 
+  /** The driver's save: only the `state` key (field manager rel); a pending request is left alone. */
   async save(s: RolloutState): Promise<void> {
     s.updatedAt = new Date().toISOString();
+    const { request: _r, requestReason: _rr, requestId: _ri, ...rest } = s;
     await this.kube.apply({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: stateName(s.release), namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'rel', 'rel.dev/release': s.release } },
-      data: { state: JSON.stringify(s) },
+      data: { state: JSON.stringify(rest) },
     });
   }
 
@@ -62,9 +92,14 @@ export class RolloutStateStore {
   async request(release: string, request: RolloutState['request'], reason?: string): Promise<RolloutState> {
     const s = await this.load(release);
     if (!s) throw new Error(`no rollout in progress for ${release}`);
+    const req: ControlRequest = { request, ...(reason ? { reason } : {}), id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, at: new Date().toISOString() };
+    await this.kube.apply(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: stateName(release), namespace: this.namespace }, data: { request: JSON.stringify(req) } },
+      { fieldManager: CONTROL_MANAGER },
+    );
     s.request = request;
     s.requestReason = reason;
-    await this.save(s);
+    s.requestId = req.id;
     return s;
   }
 
