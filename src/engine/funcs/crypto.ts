@@ -9,6 +9,7 @@ import { GoError, GoStruct, goTypeName, type FuncMap, type GoValue } from '../ty
 import { formatV } from './fmt.js';
 import * as der from './der.js';
 import { goByteLen, goBytes, goString } from '../bytes.js';
+import { base64Decode } from './strings.js';
 
 // ---- hashes ----------------------------------------------------------------
 
@@ -464,9 +465,8 @@ function encryptAES(password: string, plaintext: string): string {
 
 function decryptAES(password: string, crypt64: string): string {
   if (crypt64 === '') return '';
-  const clean = crypt64.replace(/[\r\n]/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) throw new GoError('illegal base64 data at input byte 0');
-  const crypt = Buffer.from(clean, 'base64');
+  const crypt = base64Decode(crypt64); // Go's decoder: the offset of the first bad byte
+  if (!Buffer.isBuffer(crypt)) throw new GoError(crypt.err);
   if (crypt.length < 16) throw new GoError(`runtime error: slice bounds out of range [:16] with capacity ${crypt.length}`);
   const body = crypt.subarray(16);
   if (body.length % 16 !== 0) throw new GoError('crypto/cipher: input not full blocks');
