@@ -787,7 +787,10 @@ function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
       return parserWhere(line0) + expectedIn(text, off);
     case 'BLOCK_IN_FLOW':
       return parserWhere(line0) + 'did not find expected node content';
-    case 'UNEXPECTED_TOKEN':
+    case 'UNEXPECTED_TOKEN': {
+      const header = badBlockScalarHeader(text, rawOff);
+      if (header) return scannerWhere(lineAt(text, header.at)) + header.message;
+    }
       if (/block-seq-ind/.test(msg) && /\S/.test(text.slice(lineStart(text, off), off))) {
         return scannerWhere(line0) + 'block sequence entries are not allowed in this context';
       }
@@ -796,6 +799,36 @@ function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
       if (/Maximum call stack/.test(msg)) return scannerWhere(line0) + 'document is nested too deeply';
       return scannerWhere(line0) + msg.replace(/ at line \d+, column \d+:[\s\S]*$/, '').replace(/\.$/, '');
   }
+}
+
+/**
+ * libyaml's block scalar header (`|`/`>`, chomping and indentation indicators, blanks, a comment):
+ * anything else before the line break is "did not find expected comment or line break", and an
+ * indentation indicator 0 is refused. Looks at a header on the line of `off` that starts a node.
+ */
+function badBlockScalarHeader(text: string, off: number): { at: number; message: string } | undefined {
+  const ls = lineStart(text, off);
+  const le = text.indexOf('\n', ls);
+  const line = text.slice(ls, le < 0 ? text.length : le);
+  const m = /(?:^[ \t]*(?:-[ \t]+)*|[:?-][ \t]+)([|>])/.exec(line);
+  if (!m) return undefined;
+  let i = ls + m.index + m[0].length;
+  const digit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+  const zero = (at: number) => ({ at, message: 'found an indentation indicator equal to 0' });
+  if (text[i] === '+' || text[i] === '-') {
+    i++;
+    if (digit(text[i])) {
+      if (text[i] === '0') return zero(i);
+      i++;
+    }
+  } else if (digit(text[i])) {
+    if (text[i] === '0') return zero(i);
+    i++;
+    if (text[i] === '+' || text[i] === '-') i++;
+  }
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] === '#' || text[i] === '\n' || text[i] === '\r' || i >= text.length) return undefined;
+  return { at: i, message: 'did not find expected comment or line break' };
 }
 
 /** libyaml notices a simple key without ':' at the next token after the key's line. */

@@ -104,6 +104,12 @@ export const yamlErrorCases = [
   ['flow-nested-unclosed', 'a: [x, {y: 1, z: [2, 3]}, w\n  # c\nb: 1\n'],
   ['flow-props-then-map', 'a: [*x, &y z, !!str w\nb: {c\n'],
   ['flow-seq-comma-end', 'a: [1,\n'],
+  // block scalar headers: indicators, blanks and a comment only
+  ['block-header-junk', 'a: |x\n  b\n'],
+  ['block-header-word', 'a: | hello\n  b\n'],
+  ['block-header-zero', 'a: |-0\n  b\n'],
+  ['block-header-in-seq', 'x: 1\ny:\n- >-x\n  q\n'],
+  ['block-table-then-flow', 'a: |\n  | x | y |\nb: [1,\n'],
   ['deep-error-line', 'a:\n  b:\n    c: 1\n    d: [1, 2\n    e: 3\nf: 4\n'],
   ['error-line-10', 'a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7\nh: 8\ni: 9\nj: k: l\n'],
   ['laughs', 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ni: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n'],
