@@ -3,7 +3,7 @@
  * into interface{} (numbers become float64), with Go's output format and error wording.
  */
 import { toValidUtf8 } from '../engine/bytes.js';
-import { GoFunction, GoInt, GoStruct, isGoMap, isNilMap, isNilSlice, isStructJson, newMap, type GoMap, type GoValue } from '../engine/types.js';
+import { GoFunction, GoInt, GoStruct, isGoMap, isNilBytes, isNilMap, isNilSlice, isStructJson, newMap, type GoMap, type GoValue } from '../engine/types.js';
 import { formatJsonFloat, formatFloatG } from './gofloat.js';
 
 /** A json.Marshal error (Go's *json.UnsupportedValueError / UnsupportedTypeError wording). */
@@ -69,7 +69,7 @@ export function jsonNormalize(v: GoValue, depth = 0): JNode {
       return { t: 'num', text: v.toString() };
   }
   if (v instanceof GoInt) return { t: 'num', text: v.value.toString() };
-  if (v instanceof Uint8Array) return { t: 'str', v: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
+  if (v instanceof Uint8Array) return isNilBytes(v) ? { t: 'null' } : { t: 'str', v: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
   if (Array.isArray(v)) return isNilSlice(v) ? { t: 'null' } : { t: 'arr', items: v.map((x) => jsonNormalize(x, depth + 1)) };
   if (v instanceof GoFunction) throw new JsonMarshalError(`json: unsupported type: ${v.goTypeName}`);
   if (v instanceof GoStruct) {
@@ -234,7 +234,7 @@ function shallow(v: GoValue, escapeHTML: boolean): Shallow {
         return { t: 'text', s: v.toString() };
     }
     if (v instanceof GoInt) return { t: 'text', s: v.value.toString() };
-    if (v instanceof Uint8Array) return { t: 'text', s: quoteJsonString(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'), escapeHTML) };
+    if (v instanceof Uint8Array) return isNilBytes(v) ? { t: 'text', s: 'null' } : { t: 'text', s: quoteJsonString(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'), escapeHTML) };
     if (Array.isArray(v)) return isNilSlice(v) ? { t: 'text', s: 'null' } : { t: 'arr', items: v };
     if (v instanceof GoFunction) throw new JsonMarshalError(`json: unsupported type: ${v.goTypeName}`);
     if (v instanceof GoStruct) {

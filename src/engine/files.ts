@@ -3,7 +3,7 @@
  * AsConfig and AsSecrets (pkg/engine/files.go). Glob patterns follow gobwas/glob with `/` as
  * separator: `*` and `?` stay within a path segment, `**` crosses segments, `{a,b}` alternatives.
  */
-import { GoStruct, markNamedMap, newMap, registerNamedMapMethods, sliceOf, type GoMap, type GoValue } from './types.js';
+import { GoStruct, markNamedMap, newMap, nilBytes, registerNamedMapMethods, sliceOf, type GoMap, type GoValue } from './types.js';
 import { goString } from './bytes.js';
 
 export interface NamedData {
@@ -48,7 +48,9 @@ export class Files extends GoStruct {
   toGoMap(): GoMap {
     const m = newMap();
     for (const k of this.names()) m[k] = this.entries.get(k)!;
-    return m;
+    // a missing key reads as []byte(nil), as from Go's map[string][]byte
+    filesOfMap.set(m, this);
+    return markNamedMap(m, 'engine.files', { elem: NIL_BYTES });
   }
 
   toJSON(): GoValue {
@@ -112,6 +114,7 @@ export class Files extends GoStruct {
 }
 
 const MAP_METHODS = new Set(['AsConfig', 'AsSecrets']);
+const NIL_BYTES = nilBytes();
 
 /**
  * A map[string][]byte with Helm's files methods that take no arguments (AsConfig, AsSecrets),
@@ -136,7 +139,7 @@ export function filesMap(entries: Map<string, Uint8Array>): GoMap {
     },
   });
   filesOfMap.set(proxy, files);
-  return markNamedMap(proxy, 'engine.files', { elem: new Uint8Array(0) });
+  return markNamedMap(proxy, 'engine.files', { elem: NIL_BYTES });
 }
 
 /** The Files behind a map made by filesMap (for the type's methods). */

@@ -223,6 +223,19 @@ export function isNilSlice(v: unknown): boolean {
   return Array.isArray(v) && v.length === 0 && nilSlices.has(v as GoValue[]);
 }
 
+const nilByteSlices = new WeakSet<Uint8Array>();
+
+/** A nil []byte (the zero value of engine.files' elements): prints as `[]`, JSON-encodes as null. */
+export function nilBytes(): Uint8Array {
+  const b = new Uint8Array(0);
+  nilByteSlices.add(b);
+  return b;
+}
+
+export function isNilBytes(v: unknown): boolean {
+  return v instanceof Uint8Array && nilByteSlices.has(v);
+}
+
 const sliceTypes = new WeakMap<GoValue[], string>();
 
 /**

@@ -4,7 +4,7 @@
  * treatment of nil and invalid values, and the same error messages and error locations.
  */
 import { formatTemplateValue, formatValue, quote, sortedKeys } from '../gofmt.js';
-import { FuncSpec, GoFunction, GoInt, GoParamType, GoStruct, GoValue, asFuncArg, goTypeName, isGoMap, mapAssignableToIface, markNamedMap, namedMapMethod, namedMapType, sliceOf, sliceTypeName } from '../types.js';
+import { FuncSpec, GoFunction, GoInt, GoParamType, GoStruct, GoValue, asFuncArg, goTypeName, isGoMap, mapAssignableToIface, mapElemZero, markNamedMap, namedMapMethod, namedMapType, sliceOf, sliceTypeName } from '../types.js';
 import {
   ActionNode,
   BranchNode,
@@ -594,7 +594,8 @@ export class Exec {
           case MissingKey.Invalid:
             return undefined;
           case MissingKey.Zero:
-            return null;
+            // the element type's zero value: nil for interface {}, []byte(nil) for engine.files
+            return mapElemZero(receiver);
           default:
             this.errorf(`map has no entry for key ${quote(fieldName)}`);
         }
@@ -623,7 +624,7 @@ export class Exec {
             case MissingKey.Invalid:
               return undefined;
             case MissingKey.Zero:
-              return null;
+              return mapElemZero(u);
             default:
               this.errorf(`map has no entry for key ${quote(fieldName)}`);
           }
