@@ -34,6 +34,8 @@ export interface TemplateOptions {
   generateName?: boolean;
   skipSchemaValidation?: boolean;
   disableHooks?: boolean;
+  /** getHostByName resolves names (helm --enable-dns) */
+  enableDns?: boolean;
   debug?: boolean;
   /** Base directory for relative paths (default: process.cwd()). */
   cwd?: string;
@@ -281,7 +283,7 @@ async function renderTemplate(o: TemplateOptions, warn: (m: string) => void, out
   }
 
   const { Engine } = await import('../engine/render.js');
-  const engine = await Engine.create();
+  const engine = await Engine.create({ enableDns: o.enableDns });
   await engine.prepareFor(chart);
   let files: Map<string, string>;
   try {

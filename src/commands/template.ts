@@ -1,6 +1,21 @@
 import { Args, Flags } from '@oclif/core';
 import { RelCommand, commonFlags } from '../cli/base.js';
 import { outputBytes } from '../engine/bytes.js';
+import { NO_EFFECT_BOOLEANS, NO_EFFECT_MULTIPLE, NO_EFFECT_STRINGS, helmTemplateArgv, templateInput } from '../actions/template-flags.js';
+
+const NO_EFFECT = 'Accepted for helm compatibility; no effect on the output.';
+const helmCompatFlags = {
+  ...Object.fromEntries(NO_EFFECT_BOOLEANS.map((n) => [n, Flags.boolean({ description: NO_EFFECT, helpGroup: 'HELM COMPATIBILITY', default: false })])),
+  ...Object.fromEntries(NO_EFFECT_STRINGS.map((n) => [n, Flags.string({ description: NO_EFFECT, helpGroup: 'HELM COMPATIBILITY' })])),
+  ...Object.fromEntries(NO_EFFECT_MULTIPLE.map((n) => [n, Flags.string({ description: NO_EFFECT, helpGroup: 'HELM COMPATIBILITY', multiple: true, multipleNonGreedy: true })])),
+  'dry-run': Flags.string({ description: 'client (the default; bare --dry-run too) or none; server is refused: rel template never contacts a cluster.', helpGroup: 'HELM COMPATIBILITY' }),
+  'enable-dns': Flags.boolean({ description: 'Let getHostByName resolve names (otherwise it returns "", like helm).', default: false }),
+  'ca-file': Flags.string({ description: 'Accepted for helm compatibility; must exist, as helm checks.', helpGroup: 'HELM COMPATIBILITY' }),
+  'post-renderer': Flags.string({ description: 'Refused: rel runs no post-renderer plugins (pipe the output instead).', helpGroup: 'HELM COMPATIBILITY' }),
+  repo: Flags.string({ description: 'Refused: rel template renders local charts (folder or .tgz).', helpGroup: 'HELM COMPATIBILITY' }),
+  verify: Flags.boolean({ description: 'Refused: rel does not check provenance files.', helpGroup: 'HELM COMPATIBILITY', default: false }),
+  validate: Flags.boolean({ description: 'Refused (deprecated in helm for --dry-run=server): rel template never contacts a cluster.', hidden: true, default: false }),
+};
 
 export default class Template extends RelCommand {
   static override description =
@@ -37,6 +52,7 @@ export default class Template extends RelCommand {
     'name-template': Flags.string({ description: 'Template for the release name.' }),
     'generate-name': Flags.boolean({ char: 'g', description: 'Generate the release name (helm template keeps "release-name").', default: false }),
     'skip-schema-validation': Flags.boolean({ description: 'Do not validate values against values.schema.json.', default: false }),
+    ...helmCompatFlags,
   };
 
   async run(): Promise<void> {
@@ -44,6 +60,8 @@ export default class Template extends RelCommand {
       process.stderr.write(`Error: ${msg}\n`);
       process.exitCode = 1;
     };
+    const helmArgv = helmTemplateArgv(this.argv);
+    this.argv = helmArgv.argv;
     let parsed;
     try {
       parsed = await this.parse(Template);
@@ -59,36 +77,11 @@ export default class Template extends RelCommand {
       return fail(msg.split('\n')[0]!);
     }
     const { argv, flags } = parsed;
-    const args = argv as string[];
-    if (args.length === 0) return fail('"rel template" requires at least 1 argument\n\nUsage:  rel template [NAME] [CHART] [flags]');
-    if (args.length > 2) return fail(`expected at most two arguments, unexpected arguments: ${args.slice(2).join(', ')}`);
-    const [releaseName, chart] = args.length === 2 ? [args[0], args[1]!] : [undefined, args[0]!];
+    if (helmArgv.warnings) process.stderr.write(helmArgv.warnings);
+    const input = templateInput(argv as string[], flags as Record<string, string | boolean | string[] | undefined>);
+    if ('error' in input) return fail(input.error);
     const { runTemplate } = await import('../actions/template.js');
-    const res = await runTemplate({
-      releaseName,
-      chart,
-      namespace: flags.namespace,
-      valueFiles: flags.values,
-      set: flags.set,
-      setString: flags['set-string'],
-      setFile: flags['set-file'],
-      setJson: flags['set-json'],
-      setLiteral: flags['set-literal'],
-      kubeVersion: flags['kube-version'],
-      apiVersions: flags['api-versions'],
-      includeCrds: flags['include-crds'],
-      skipCrds: flags['skip-crds'],
-      skipTests: flags['skip-tests'],
-      disableHooks: flags['no-hooks'],
-      showOnly: flags['show-only'],
-      outputDir: flags['output-dir'],
-      useReleaseName: flags['release-name'],
-      isUpgrade: flags['is-upgrade'],
-      nameTemplate: flags['name-template'],
-      generateName: flags['generate-name'],
-      skipSchemaValidation: flags['skip-schema-validation'],
-      debug: flags.debug,
-    });
+    const res = await runTemplate(input.options);
     // Go strings may hold bytes that are not UTF-8 (kept as escapes, engine/bytes.ts): write them raw
     if (res.stderr) process.stderr.write(outputBytes(res.stderr));
     if (res.stdout) process.stdout.write(outputBytes(res.stdout));

@@ -16,6 +16,9 @@ import { allFuncs } from './funcs/index.js';
 import { toYaml } from '../encoding/yaml.js';
 import { setFilesYamlEncoder } from './files.js';
 import { asValues } from './values-type.js';
+import { lazyRequire } from './funcs/lazy.js';
+
+const nodeChildProcess = lazyRequire<typeof import('node:child_process')>('node:child_process');
 
 setFilesYamlEncoder(toYaml);
 
@@ -71,6 +74,8 @@ export interface RenderOptions {
   strict?: boolean;
   /** Lint mode: `required` and `fail` do not fail. */
   lintMode?: boolean;
+  /** `getHostByName` resolves names for real (helm --enable-dns); otherwise it returns "" like helm 4. */
+  enableDns?: boolean;
   /** Implementation of `lookup` (default: empty map, as in template mode). */
   lookup?: (apiVersion: string, kind: string, namespace: string, name: string) => GoMap;
 }
@@ -347,6 +352,18 @@ export class Engine {
         throw new GoError(`${WARN_START}${msg}${WARN_END}`);
       },
     };
+    if (this.opts.enableDns) {
+      fm.getHostByName = {
+        params: ['string'],
+        returns: 'string',
+        fn: (name: string): string => {
+          const addrs = lookupHostSync(name);
+          // Sprig picks one address at random and has no error path: no address is Go's rand.Intn(0) panic
+          if (addrs.length === 0) throw new GoError('invalid argument to Intn');
+          return addrs[Math.floor(Math.random() * addrs.length)]!;
+        },
+      };
+    }
     const lookup = this.opts.lookup;
     fm.lookup = {
       params: ['string', 'string', 'string', 'string'],
@@ -452,3 +469,19 @@ function chained(message: string, e: unknown): GoError {
   return g;
 }
 
+
+/**
+ * Go's net.LookupHost, synchronously (template functions are synchronous): the system resolver in a short-lived
+ * child process. Only used with --enable-dns. An unknown name gives no addresses.
+ */
+function lookupHostSync(name: string): string[] {
+  const script =
+    "require('node:dns').lookup(process.argv[1], { all: true, verbatim: true }, (e, a) => process.stdout.write(JSON.stringify(e ? [] : a.map((x) => x.address))))";
+  const r = nodeChildProcess().spawnSync(process.execPath, ['-e', script, name], { encoding: 'utf8', timeout: 15_000 });
+  try {
+    const out = JSON.parse(r.stdout || '[]') as string[];
+    return [...new Set(out)];
+  } catch {
+    return [];
+  }
+}

@@ -6,6 +6,7 @@
  */
 import { writeSync } from 'node:fs';
 import { runTemplate } from '../actions/template.js';
+import { helmTemplateArgv, templateInput } from '../actions/template-flags.js';
 import { outputBytes } from '../engine/bytes.js';
 import { describeError, UserError } from '../cli/errors.js';
 import { FastParseError, parseLikeOclif, type ParseEnv } from './parse.js';
@@ -35,9 +36,10 @@ export async function templateCommand(argv: string[], spec: CommandSpec, io: Fas
     code = 1;
   };
   try {
+    const helmArgv = helmTemplateArgv(argv);
     let parsed;
     try {
-      parsed = await parseLikeOclif(argv, spec, io);
+      parsed = await parseLikeOclif(helmArgv.argv, spec, io);
     } catch (e) {
       if (!(e instanceof FastParseError)) throw e;
       // The same mapping to helm's (cobra's) wording as src/commands/template.ts.
@@ -48,39 +50,10 @@ export async function templateCommand(argv: string[], spec: CommandSpec, io: Fas
       if (needs) return (fail(`flag needs an argument: --${needs[1]}`), code);
       return (fail(msg.split('\n')[0]!), code);
     }
-    const flags = parsed.flags as Record<string, string | boolean | string[] | undefined>;
-    const str = (k: string) => flags[k] as string | undefined;
-    const list = (k: string) => flags[k] as string[] | undefined;
-    const bool = (k: string) => flags[k] as boolean;
-    const args = parsed.argv;
-    if (args.length === 0) return (fail('"rel template" requires at least 1 argument\n\nUsage:  rel template [NAME] [CHART] [flags]'), code);
-    if (args.length > 2) return (fail(`expected at most two arguments, unexpected arguments: ${args.slice(2).join(', ')}`), code);
-    const [releaseName, chart] = args.length === 2 ? [args[0], args[1]!] : [undefined, args[0]!];
-    const res = await runTemplate({
-      releaseName,
-      chart,
-      namespace: str('namespace'),
-      valueFiles: list('values'),
-      set: list('set'),
-      setString: list('set-string'),
-      setFile: list('set-file'),
-      setJson: list('set-json'),
-      setLiteral: list('set-literal'),
-      kubeVersion: str('kube-version'),
-      apiVersions: list('api-versions'),
-      includeCrds: bool('include-crds'),
-      skipCrds: bool('skip-crds'),
-      skipTests: bool('skip-tests'),
-      disableHooks: bool('no-hooks'),
-      showOnly: list('show-only'),
-      outputDir: str('output-dir'),
-      useReleaseName: bool('release-name'),
-      isUpgrade: bool('is-upgrade'),
-      nameTemplate: str('name-template'),
-      generateName: bool('generate-name'),
-      skipSchemaValidation: bool('skip-schema-validation'),
-      debug: bool('debug'),
-    });
+    if (helmArgv.warnings) err(helmArgv.warnings);
+    const input = templateInput(parsed.argv, parsed.flags as Record<string, string | boolean | string[] | undefined>);
+    if ('error' in input) return (fail(input.error), code);
+    const res = await runTemplate(input.options);
     if (res.stderr) err(res.stderr);
     if (res.stdout) out(res.stdout);
     if (res.error) fail(res.error.message);
