@@ -109,14 +109,42 @@ function valueAt(data: unknown, pointer: string): unknown {
   return cur;
 }
 
+const TYPE_ORDER = ['null', 'boolean', 'number', 'integer', 'string', 'array', 'object'];
+
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => jsonEqual(x, b[i]));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    if (ka.length !== kb.length) return false;
+    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return false;
+}
+
+function firstDuplicate(xs: unknown[]): [number, number] | undefined {
+  for (let j = 1; j < xs.length; j++) {
+    for (let i = 0; i < j; i++) if (jsonEqual(xs[i], xs[j])) return [i, j];
+  }
+  return undefined;
+}
+
 function describe(e: AjvError, data: unknown): string {
   const p = e.params;
   const val = valueAt(data, e.instancePath);
   switch (e.keyword) {
     case 'required':
       return `missing property '${String(p.missingProperty)}'`;
-    case 'type':
-      return `got ${jsonType(val)}, want ${String(p.type).split(',').join(' or ')}`;
+    case 'type': {
+      // santhosh-tekuri/jsonschema lists the wanted types in its own order, not the schema's
+      const want = String(p.type).split(',');
+      want.sort((a, b) => TYPE_ORDER.indexOf(a) - TYPE_ORDER.indexOf(b));
+      return `got ${jsonType(val)}, want ${want.join(' or ')}`;
+    }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -142,8 +170,11 @@ function describe(e: AjvError, data: unknown): string {
       return `value must be one of ${quoteList((p.allowedValues as unknown[]) ?? [])}`;
     case 'const':
       return `value must be ${quoteList([p.allowedValue])}`;
-    case 'uniqueItems':
-      return `items at ${String(p.j)} and ${String(p.i)} are equal`;
+    case 'uniqueItems': {
+      // the first duplicate from the front (ajv reports one found from the back)
+      const pair = Array.isArray(val) ? firstDuplicate(val) : undefined;
+      return pair ? `items at ${pair[0]} and ${pair[1]} are equal` : `items at ${String(p.j)} and ${String(p.i)} are equal`;
+    }
     case 'anyOf':
       return 'anyOf failed';
     case 'oneOf':
