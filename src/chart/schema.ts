@@ -176,9 +176,9 @@ function describe(e: AjvError, data: unknown): string {
       return pair ? `items at ${pair[0]} and ${pair[1]} are equal` : `items at ${String(p.j)} and ${String(p.i)} are equal`;
     }
     case 'anyOf':
-      return 'anyOf failed';
+      return "'anyOf' failed";
     case 'oneOf':
-      return Array.isArray(p.passingSchemas) ? `oneOf failed, subschemas ${(p.passingSchemas as number[]).join(', ')} matched` : 'oneOf failed, none matched';
+      return Array.isArray(p.passingSchemas) ? `'oneOf' failed, subschemas ${(p.passingSchemas as number[]).join(', ')} matched` : "'oneOf' failed, none matched";
     case 'not':
       return "'not' failed";
     case 'if':
@@ -204,10 +204,22 @@ function rank(e: AjvError): number {
   return 150;
 }
 
+/** One line of the report: an ajv error (or a synthetic group), with the failures it stands for. */
+interface Item {
+  instancePath: string;
+  err?: AjvError;
+  text?: string; // synthetic items: 'validation failed', "'allOf' failed"
+  causes: Item[];
+}
+
 interface Node {
   path: string;
-  own: AjvError[];
+  own: Item[];
   children: Map<string, Node>;
+}
+
+function itemRank(it: Item): number {
+  return it.err ? rank(it.err) : 150;
 }
 
 function leafCount(n: Node): number {
@@ -216,45 +228,20 @@ function leafCount(n: Node): number {
   return c;
 }
 
-function render(n: Node, data: unknown, indent: string, out: string[]): void {
-  // Entries: own errors ranked, children between "before" and "after" keywords.
-  const before = n.own.filter((e) => rank(e) < 100).sort((a, b) => rank(a) - rank(b));
-  const after = n.own.filter((e) => rank(e) >= 100).sort((a, b) => rank(a) - rank(b));
-  const emit = (e: AjvError) => out.push(`${indent}- at '${e.instancePath}': ${describe(e, data)}`);
-  before.forEach(emit);
-  for (const key of [...n.children.keys()].sort()) {
-    const ch = n.children.get(key)!;
-    if (leafCount(ch) === 1) {
-      const only = findOnly(ch);
-      emit(only);
-    } else {
-      out.push(`${indent}- at '${ch.path}': validation failed`);
-      render(ch, data, indent + '  ', out);
-    }
-  }
-  after.forEach(emit);
-}
-
-function findOnly(n: Node): AjvError {
+function findOnly(n: Node): Item {
   if (n.own.length > 0) return n.own[0]!;
   for (const ch of n.children.values()) if (leafCount(ch) > 0) return findOnly(ch);
   throw new Error('unreachable');
 }
 
-/** Errors of one schema as Helm prints them (without the chart header), or '' when valid. */
-export async function validateAgainstSingleSchema(values: GoMap, schemaBytes: Uint8Array): Promise<string> {
-  const v = await compile(new TextDecoder().decode(schemaBytes));
-  const data = toJsonData(values);
-  if (v(data)) return '';
-  const errs = (v.errors ?? []).filter((e) => !['anyOf', 'oneOf', 'allOf', 'if', 'then', 'else'].includes(e.keyword) || true);
-  // Drop the combinator wrapper errors ajv adds when sub-errors are present at the same path.
-  const root: Node = { path: '', own: [], children: new Map() };
-  for (const e of errs) {
-    let path = e.instancePath;
-    if (e.keyword === 'required' || e.keyword === 'additionalProperties') path = e.instancePath;
-    const parts = path === '' ? [] : path.split('/').slice(1);
+/** Items placed by instance location below `base` (the validator's recursion into properties and items). */
+function tree(items: Item[], base: string): Node {
+  const root: Node = { path: base, own: [], children: new Map() };
+  for (const it of items) {
+    const rel = it.instancePath.startsWith(base) ? it.instancePath.slice(base.length) : it.instancePath;
+    const parts = rel === '' ? [] : rel.split('/').slice(1);
     let node = root;
-    let cur = '';
+    let cur = base;
     for (const p of parts) {
       cur += '/' + p;
       let ch = node.children.get(p);
@@ -264,10 +251,115 @@ export async function validateAgainstSingleSchema(values: GoMap, schemaBytes: Ui
       }
       node = ch;
     }
-    node.own.push(e);
+    node.own.push(it);
   }
+  return root;
+}
+
+function emitItem(it: Item, data: unknown, indent: string, out: string[]): void {
+  out.push(`${indent}- at '${it.instancePath}': ${it.err ? describe(it.err, data) : it.text}`);
+  for (const c of it.causes) emitItem(c, data, indent + '  ', out);
+}
+
+/** Instance segments a schema path step moves down by (properties/x, items, additionalProperties...). */
+function unitInstancePath(e: AjvError, prefix: string): string {
+  const rest = e.schemaPath.slice(prefix.length).split('/').filter((x) => x !== '');
+  let consumed = 0;
+  for (let i = 0; i < rest.length - 1; i++) {
+    const seg = rest[i]!;
+    if (seg === 'properties' || seg === 'patternProperties' || seg === 'prefixItems') {
+      consumed++;
+      i++;
+    } else if (seg === 'items') {
+      consumed++;
+      if (/^\d+$/.test(rest[i + 1] ?? '')) i++;
+    } else if (seg === 'additionalProperties' || seg === 'additionalItems' || seg === 'contains' || seg === 'unevaluatedProperties' || seg === 'unevaluatedItems') {
+      consumed++;
+    }
+  }
+  const parts = e.instancePath === '' ? [] : e.instancePath.split('/').slice(1);
+  return parts.length >= consumed ? (parts.length - consumed === 0 ? '' : '/' + parts.slice(0, parts.length - consumed).join('/')) : e.instancePath;
+}
+
+const COMBINATOR = /\/(oneOf|anyOf|allOf)\/(\d+)(?=\/|$)/;
+
+/**
+ * The validator's error tree: a oneOf/anyOf/allOf failure carries the failures of its branches
+ * (one line per branch; a branch with several failures is a `validation failed` group).
+ */
+function nest(errs: AjvError[], base: string): Item[] {
+  const out: Item[] = [];
+  const groups = new Map<string, { prefix: string; kind: string; branches: Map<number, AjvError[]> }>();
+  const heads = new Map<string, AjvError>();
+  for (const e of errs) {
+    const tail = e.schemaPath.slice(base.length);
+    const m = COMBINATOR.exec(tail);
+    if (m) {
+      const prefix = base + tail.slice(0, m.index) + '/' + m[1];
+      // one group per combinator and instance (a oneOf under `items` fails once per element)
+      const key = prefix + '\0' + unitInstancePath(e, prefix);
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { prefix, kind: m[1]!, branches: new Map() }));
+      const i = Number(m[2]);
+      if (!g.branches.has(i)) g.branches.set(i, []);
+      g.branches.get(i)!.push(e);
+    } else if ((e.keyword === 'oneOf' || e.keyword === 'anyOf') && e.schemaPath.endsWith('/' + e.keyword)) {
+      heads.set(e.schemaPath + '\0' + e.instancePath, e);
+    } else out.push({ instancePath: e.instancePath, err: e, causes: [] });
+  }
+  for (const [key, g] of groups) {
+    const prefix = g.prefix;
+    const head = heads.get(key);
+    heads.delete(key);
+    const anyErr = [...g.branches.values()][0]![0]!;
+    const at = head ? head.instancePath : unitInstancePath(anyErr, prefix);
+    const causes: Item[] = [];
+    for (const i of [...g.branches.keys()].sort((a, b) => a - b)) {
+      const items = nest(g.branches.get(i)!, `${prefix}/${i}`);
+      if (items.length === 1) causes.push(items[0]!);
+      else {
+        causes.push({ instancePath: at, text: 'validation failed', causes: flatten(items, at) });
+      }
+    }
+    out.push(head ? { instancePath: at, err: head, causes } : { instancePath: at, text: `'${g.kind}' failed`, causes });
+  }
+  for (const h of heads.values()) out.push({ instancePath: h.instancePath, err: h, causes: [] });
+  return out;
+}
+
+/** Items of one validation unit in report order (instance tree below `base`), groups kept as items. */
+function flatten(items: Item[], base: string): Item[] {
+  const root = tree(items, base);
+  const res: Item[] = [];
+  const walk = (n: Node, into: Item[]) => {
+    const before = n.own.filter((e) => itemRank(e) < 100).sort((a, b) => itemRank(a) - itemRank(b));
+    const after = n.own.filter((e) => itemRank(e) >= 100).sort((a, b) => itemRank(a) - itemRank(b));
+    into.push(...before);
+    for (const key of [...n.children.keys()].sort()) {
+      const ch = n.children.get(key)!;
+      if (leafCount(ch) === 1) into.push(findOnly(ch));
+      else {
+        const g: Item = { instancePath: ch.path, text: 'validation failed', causes: [] };
+        walk(ch, g.causes);
+        into.push(g);
+      }
+    }
+    into.push(...after);
+  };
+  walk(root, res);
+  return res;
+}
+
+/** Errors of one schema as Helm prints them (without the chart header), or '' when valid. */
+export async function validateAgainstSingleSchema(values: GoMap, schemaBytes: Uint8Array): Promise<string> {
+  const v = await compile(new TextDecoder().decode(schemaBytes));
+  const data = toJsonData(values);
+  if (v(data)) return '';
+  let items = flatten(nest(v.errors ?? [], '#'), '');
+  // The root failure is printed as the report's header: a lone group's failures are the top level.
+  while (items.length === 1 && items[0]!.text === 'validation failed') items = items[0]!.causes;
   const out: string[] = [];
-  render(root, data, '', out);
+  for (const it of items) emitItem(it, data, '', out);
   return out.join('\n') + '\n';
 }
 
