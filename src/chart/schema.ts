@@ -13,6 +13,7 @@ interface AjvError {
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
+  propertyName?: string;
 }
 
 type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
@@ -137,8 +138,10 @@ function describe(e: AjvError, data: unknown): string {
   const p = e.params;
   const val = valueAt(data, e.instancePath);
   switch (e.keyword) {
-    case 'required':
-      return `missing property '${String(p.missingProperty)}'`;
+    case 'required': {
+      const all = (p.merged as string[] | undefined) ?? [String(p.missingProperty)];
+      return all.length === 1 ? `missing property '${all[0]}'` : `missing properties ${quoteList(all)}`;
+    }
     case 'type': {
       // santhosh-tekuri/jsonschema lists the wanted types in its own order, not the schema's
       const want = String(p.type).split(',');
@@ -161,11 +164,11 @@ function describe(e: AjvError, data: unknown): string {
     case 'multipleOf':
       return `${String(val)} not multipleOf ${String(p.multipleOf)}`;
     case 'pattern':
-      return `'${String(val)}' does not match pattern '${String(p.pattern)}'`;
+      return `'${String(e.propertyName ?? val)}' does not match pattern '${String(p.pattern)}'`;
     case 'format':
       return `'${String(val)}' is not valid '${String(p.format)}'`;
     case 'additionalProperties':
-      return `additional properties '${String(p.additionalProperty)}' not allowed`;
+      return `additional properties ${quoteList((p.merged as string[] | undefined) ?? [String(p.additionalProperty)])} not allowed`;
     case 'enum':
       return `value must be one of ${quoteList((p.allowedValues as unknown[]) ?? [])}`;
     case 'const':
@@ -185,7 +188,9 @@ function describe(e: AjvError, data: unknown): string {
       return `if-${String(p.failingKeyword)} failed`;
     case 'dependencies':
     case 'dependentRequired':
-      return `properties ${quoteList([p.missingProperty])} required, if '${String(p.property)}' exists`;
+      return `properties ${quoteList((p.merged as string[] | undefined) ?? [String(p.missingProperty)])} required, if '${String(p.property)}' exists`;
+    case 'contains':
+      return 'no items match contains schema';
     case 'propertyNames':
       return `invalid propertyName '${String(p.propertyName)}'`;
     case 'false schema':
@@ -287,8 +292,8 @@ const COMBINATOR = /\/(oneOf|anyOf|allOf)\/(\d+)(?=\/|$)/;
  * The validator's error tree: a oneOf/anyOf/allOf failure carries the failures of its branches
  * (one line per branch; a branch with several failures is a `validation failed` group).
  */
-function nest(errs: AjvError[], base: string): Item[] {
-  const out: Item[] = [];
+function nest(all: AjvError[], base: string): Item[] {
+  const { rest: errs, items: out } = subschemaHeads(all);
   const groups = new Map<string, { prefix: string; kind: string; branches: Map<number, AjvError[]> }>();
   const heads = new Map<string, AjvError>();
   for (const e of errs) {
@@ -350,12 +355,59 @@ function flatten(items: Item[], base: string): Item[] {
   return res;
 }
 
+/**
+ * ajv reports one error per missing or extra property; the validator helm uses reports one per
+ * keyword (`missing properties 'a', 'b'`). propertyNames and contains failures carry the
+ * failures of their subschema.
+ */
+function mergeErrors(errs: AjvError[]): AjvError[] {
+  const out: AjvError[] = [];
+  const byKey = new Map<string, AjvError>();
+  const field: Record<string, string> = { required: 'missingProperty', additionalProperties: 'additionalProperty', dependencies: 'missingProperty', dependentRequired: 'missingProperty' };
+  for (const e of errs) {
+    const f = field[e.keyword];
+    if (f === undefined) {
+      out.push(e);
+      continue;
+    }
+    const key = `${e.keyword}\0${e.schemaPath}\0${e.instancePath}\0${String(e.params.property ?? '')}`;
+    const first = byKey.get(key);
+    if (first) (first.params.merged as string[]).push(String(e.params[f]));
+    else {
+      const copy = { ...e, params: { ...e.params, merged: [String(e.params[f])] } };
+      byKey.set(key, copy);
+      out.push(copy);
+    }
+  }
+  return out;
+}
+
+/** propertyNames / contains failures with the failures of their subschema as causes. */
+function subschemaHeads(errs: AjvError[]): { rest: AjvError[]; items: Item[] } {
+  const heads = errs.filter((e) => e.keyword === 'propertyNames' || e.keyword === 'contains');
+  if (heads.length === 0) return { rest: errs, items: [] };
+  const used = new Set<AjvError>(heads);
+  const items: Item[] = [];
+  for (const h of heads) {
+    const sub = errs.filter((e) => !used.has(e) && e.schemaPath.startsWith(h.schemaPath + '/') && (h.keyword !== 'propertyNames' || e.propertyName === h.params.propertyName));
+    sub.forEach((e) => used.add(e));
+    // the validator names no instance location for a property name
+    const at = h.keyword === 'propertyNames' ? '' : h.instancePath;
+    items.push({
+      instancePath: at,
+      err: h,
+      causes: sub.map((e) => ({ instancePath: h.keyword === 'propertyNames' ? '' : e.instancePath, err: e, causes: [] })),
+    });
+  }
+  return { rest: errs.filter((e) => !used.has(e)), items };
+}
+
 /** Errors of one schema as Helm prints them (without the chart header), or '' when valid. */
 export async function validateAgainstSingleSchema(values: GoMap, schemaBytes: Uint8Array): Promise<string> {
   const v = await compile(new TextDecoder().decode(schemaBytes));
   const data = toJsonData(values);
   if (v(data)) return '';
-  let items = flatten(nest(v.errors ?? [], '#'), '');
+  let items = flatten(nest(mergeErrors(v.errors ?? []), '#'), '');
   // The root failure is printed as the report's header: a lone group's failures are the top level.
   while (items.length === 1 && items[0]!.text === 'validation failed') items = items[0]!.causes;
   const out: string[] = [];
