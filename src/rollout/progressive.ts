@@ -161,14 +161,14 @@ export class ProgressiveRollout {
       return;
     }
     if (this.opts.strategy === 'canary' && (this.opts.header || this.opts.cookie)) {
-      const byWeight = this.plans.filter((p) => p.target.router !== 'nginx');
+      const byWeight = this.plans.filter((p) => p.target.router !== 'nginx' && p.target.router !== 'gateway');
       if (byWeight.length > 0 && this.opts.steps.includes(0)) {
-        throw new UserError(`a canary step at weight 0 reaches the canary only by header or cookie, which only the nginx router does; ${byWeight.map((p) => p.router.describe()).join(', ')} route by weight`, {
+        throw new UserError(`a canary step at weight 0 reaches the canary only by header or cookie, which the nginx and gateway routers do; ${byWeight.map((p) => p.router.describe()).join(', ')} route by weight`, {
           exitCode: ExitCode.USAGE,
-          hint: 'Start the canary at a weight above 0, or route it through an ingress-nginx Ingress.',
+          hint: 'Start the canary at a weight above 0, or route it through an ingress-nginx Ingress or a Gateway API HTTPRoute.',
         });
       }
-      for (const p of byWeight) this.log(`  note: ${p.router.describe()} routes by weight only; --canary-header/--canary-cookie apply to ingress-nginx`);
+      for (const p of byWeight) this.log(`  note: ${p.router.describe()} routes by weight only; --canary-header/--canary-cookie apply to ingress-nginx and Gateway API routes`);
     }
     const targetKeys = new Set(this.plans.map((p) => objectKey(p.stable, this.ctx.namespace)));
     const others = objects.filter((o) => !targetKeys.has(objectKey(o, this.ctx.namespace)));

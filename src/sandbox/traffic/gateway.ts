@@ -123,20 +123,48 @@ function pathMatches(m: any, path: string): { ok: boolean; exact: boolean; prefi
   return { ok, exact: false, prefixLen: v.length };
 }
 
-function headerMatches(m: any, req: SyntheticRequest): boolean {
+/**
+ * A request header's value by case-insensitive name; `Cookie` is the request's cookies serialized as a browser
+ * sends them (`a=1; b=2`), after any explicit Cookie header.
+ */
+export function requestHeader(req: SyntheticRequest, name: string): string | undefined {
+  const want = name.toLowerCase();
+  const entry = Object.entries(req.headers).find(([k]) => k.toLowerCase() === want);
+  if (want !== 'cookie') return entry?.[1];
+  const parts = [...(entry ? [entry[1]] : []), ...Object.entries(req.cookies ?? {}).map(([k, v]) => `${k}=${v}`)];
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+/**
+ * RegularExpression header match. Its dialect and anchoring are implementation-specific in the Gateway API; the
+ * model follows the Envoy-based implementations (Envoy Gateway, Istio, Contour): the whole value must match.
+ */
+export function headerRegexMatches(pattern: string, value: string): boolean {
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(value);
+  } catch {
+    return false;
+  }
+}
+
+/** The match's header conditions; per the spec only the first entry of equivalent (case-insensitive) names counts. */
+export function effectiveHeaderMatches(m: any): any[] {
   const hs: any[] = Array.isArray(m?.headers) ? m.headers : [];
-  return hs.every((h) => {
-    const want = String(h?.name ?? '').toLowerCase();
-    const entry = Object.entries(req.headers).find(([k]) => k.toLowerCase() === want);
-    if (!entry) return false;
-    if ((h?.type ?? 'Exact') === 'RegularExpression') {
-      try {
-        return new RegExp(String(h.value)).test(entry[1]);
-      } catch {
-        return false;
-      }
-    }
-    return entry[1] === String(h?.value ?? '');
+  const seen = new Set<string>();
+  return hs.filter((h) => {
+    const k = String(h?.name ?? '').toLowerCase();
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function headerMatches(m: any, req: SyntheticRequest): boolean {
+  return effectiveHeaderMatches(m).every((h) => {
+    const value = requestHeader(req, String(h?.name ?? ''));
+    if (value === undefined) return false;
+    if ((h?.type ?? 'Exact') === 'RegularExpression') return headerRegexMatches(String(h.value), value);
+    return value === String(h?.value ?? '');
   });
 }
 
@@ -158,7 +186,7 @@ export function matchGatewayRequest(model: GatewayModel, req: SyntheticRequest):
         if (m?.method && m.method !== req.method) continue;
         if (!headerMatches(m, req)) continue;
         if (Array.isArray(m?.queryParams) && m.queryParams.length > 0) continue; // synthetic requests carry no query
-        const key = [hs, pm.exact ? 1 : 0, pm.prefixLen, m?.method ? 1 : 0, Array.isArray(m?.headers) ? m.headers.length : 0, -route.order, -rule.index];
+        const key = [hs, pm.exact ? 1 : 0, pm.prefixLen, m?.method ? 1 : 0, effectiveHeaderMatches(m).length, Array.isArray(m?.queryParams) ? m.queryParams.length : 0, -route.order, -rule.index];
         if (!best || compareKeys(key, best.key) > 0) best = { key, m: { route, rule } };
       }
     }
@@ -199,20 +227,50 @@ export function routeGatewayRequest(model: GatewayModel, req: SyntheticRequest, 
   return { kind: 'pod', route, backend: chosen, pod };
 }
 
-/** Paths and exact header values that synthetic requests for a hostname should use. */
-export function gatewayRequestShapes(model: GatewayModel, host: string): { paths: string[]; headers: Array<[string, string]> } {
+/** Cookie names a `Cookie` header regex accepts with the value `value` (`NAME=value` alone must match the pattern). */
+export function cookieNamesIn(pattern: string, value: string): string[] {
+  const out = new Set<string>();
+  // Candidate names: runs of cookie-name characters (regex-escaped or not) right before a literal '='.
+  for (const m of pattern.matchAll(/((?:\\.|[A-Za-z0-9!#%&'_`~-])+)=/g)) {
+    const name = m[1]!.replace(/\\(.)/g, '$1');
+    if (name && headerRegexMatches(pattern, `${name}=${value}`)) out.add(name);
+  }
+  return [...out];
+}
+
+export interface GatewayRequestShapes {
+  paths: string[];
+  /** Headers (name, value) whose matches synthetic requests should sometimes satisfy. */
+  headers: Array<[string, string]>;
+  /** Cookie names the routes match (in a RegularExpression on the Cookie header). */
+  cookies: string[];
+}
+
+/**
+ * Paths, header values and cookies that synthetic requests for a hostname should use: Exact header matches with
+ * their value, RegularExpression header matches with `headerValue` (default "always") when it matches, Cookie
+ * regexes with the cookie names they accept with `cookieValue` (default "always").
+ */
+export function gatewayRequestShapes(model: GatewayModel, host: string, opts: { headerValue?: string; cookieValue?: string } = {}): GatewayRequestShapes {
   const paths = new Set<string>();
   const headers = new Map<string, [string, string]>();
+  const cookies = new Set<string>();
+  const regexValue = opts.headerValue ?? 'always';
   for (const route of model.routes) {
     if (hostnameScore(route, host) === 0) continue;
     for (const rule of route.rules)
       for (const m of rule.matches) {
         const type = m?.path?.type ?? 'PathPrefix';
         if (type !== 'RegularExpression') paths.add(m?.path?.value ?? '/');
-        for (const h of Array.isArray(m?.headers) ? m.headers : [])
-          if ((h?.type ?? 'Exact') === 'Exact' && h?.name) headers.set(`${String(h.name).toLowerCase()}=${h.value}`, [String(h.name), String(h.value ?? '')]);
+        for (const h of effectiveHeaderMatches(m)) {
+          if (!h?.name) continue;
+          const name = String(h.name);
+          if ((h?.type ?? 'Exact') === 'Exact') headers.set(`${name.toLowerCase()}=${h.value}`, [name, String(h.value ?? '')]);
+          else if (name.toLowerCase() === 'cookie') for (const c of cookieNamesIn(String(h.value ?? ''), opts.cookieValue ?? 'always')) cookies.add(c);
+          else if (headerRegexMatches(String(h.value ?? ''), regexValue)) headers.set(`${name.toLowerCase()}=${regexValue}`, [name, regexValue]);
+        }
       }
   }
   if (paths.size === 0) paths.add('/');
-  return { paths: [...paths].sort(), headers: [...headers.values()] };
+  return { paths: [...paths].sort(), headers: [...headers.values()], cookies: [...cookies].sort() };
 }

@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ClusterView, type KubeObject, listKind } from './cluster-view.js';
 import { podAnswer, podBehaviour } from './app.js';
-import { buildGatewayModel, gatewayRequestShapes, routeGatewayRequest, type GatewayModel } from './gateway.js';
+import { buildGatewayModel, gatewayRequestShapes, routeGatewayRequest, type GatewayModel, type GatewayRequestShapes } from './gateway.js';
 import {
   buildNginxModel,
   CATCH_ALL_SERVER,
@@ -32,7 +32,7 @@ export interface TrafficOptions {
   headerShare?: number;
   /** Value sent in the canary header. Default: the canary-by-header-value, else "always" (HTTPRoutes: the match's value). */
   headerValue?: string;
-  /** Share of requests to a host with a canary-by-cookie rule that carry the cookie. Default 0.1. */
+  /** Share of requests to a host with a canary-by-cookie rule (or an HTTPRoute Cookie header regex) that carry the cookie. Default 0.1. */
   cookieShare?: number;
   /** Value sent in the canary cookie. Default "always". */
   cookieValue?: string;
@@ -203,7 +203,7 @@ export class TrafficSimulator {
         .map((r) => r.rps)
         .filter((x): x is number => x !== undefined);
       const rps = annotated.length > 0 ? Math.max(...annotated) : this.opts.requestsPerSecond;
-      const shapes = gatewayRequestShapes(this.gateway, host);
+      const shapes = gatewayRequestShapes(this.gateway, host, { headerValue: this.opts.headerValue, cookieValue: this.opts.cookieValue });
       streams.push({ key: `gw:${host}`, rps, send: (n) => this.sendGateway(host, shapes, n) });
     }
     for (const svc of index.allServices()) {
@@ -334,11 +334,12 @@ export class TrafficSimulator {
     }
   }
 
-  private sendGateway(host: string, shapes: { paths: string[]; headers: Array<[string, string]> }, n: number): void {
+  private sendGateway(host: string, shapes: GatewayRequestShapes, n: number): void {
     for (let i = 0; i < n; i++) {
       const path = shapes.paths.length === 1 ? shapes.paths[0]! : shapes.paths[Math.floor(this.rng.next() * shapes.paths.length)]!;
       const req: SyntheticRequest = { method: 'GET', host, path, headers: {}, cookies: {} };
       for (const [name, value] of shapes.headers) if (this.rng.next() < this.opts.headerShare) req.headers[name] = this.opts.headerValue ?? value;
+      for (const name of shapes.cookies) if (this.rng.next() < this.opts.cookieShare) req.cookies[name] = this.opts.cookieValue;
       const result = routeGatewayRequest(this.gateway, req, this.rng, this.rr);
       let status: number;
       let seconds: number;
