@@ -58,6 +58,8 @@ export interface DeployFlags extends ClusterFlags {
   /** Hand the rollout to a Job in the cluster (actions/detach.ts). */
   detach?: boolean;
   'detach-image'?: string;
+  /** Internal (rel run-detached): analysis.prometheus.caFile at its place in the detached Job's mounted Secret. */
+  'prometheus-ca-file'?: string;
   /** Who/what started this deploy, recorded with the revision (default: $USER, cli or ci). */
   trigger?: { by?: string; via?: string };
 }
@@ -240,7 +242,7 @@ export async function runDeploy(
             bearerToken: a.prometheus?.bearerTokenEnv ? process.env[a.prometheus.bearerTokenEnv] : undefined,
             timeoutMs: a.prometheus?.timeout ? parseDuration(a.prometheus.timeout) : 5000,
             insecureSkipVerify: a.prometheus?.insecureSkipVerify,
-            caFile: a.prometheus?.caFile,
+            caFile: flags['prometheus-ca-file'] ?? a.prometheus?.caFile,
           })
         : undefined,
       router: (flags.router as 'nginx' | 'gateway' | 'replicas' | undefined) ?? s.strategy?.router,

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PatchStrategy } from '@kubernetes/client-node';
-import { existsSync, lstatSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { UserError } from '../cli/errors.js';
 import { ExitCode } from '../cli/exit-codes.js';
@@ -24,6 +24,7 @@ import {
   DETACH_BUNDLE_KEY,
   DETACH_MOUNT,
   type DetachSpec,
+  PROMETHEUS_CA_KEY,
   SPEC_KEY,
   buildDetachObjects,
   detachDeadlineSeconds,
@@ -175,6 +176,21 @@ function kindsOf(objs: KubeObject[]): KindRef[] {
   return kinds;
 }
 
+/**
+ * A file named by a rel.yaml setting, read where --detach runs: relative to the working directory (as Node
+ * reads NODE_EXTRA_CA_CERTS, which rel needs for a CA), else to the folder of rel.yaml.
+ */
+function readSettingFile(file: string, setting: string, cwd: string): Buffer {
+  const project = findProjectFile(cwd);
+  const tries = [resolve(cwd, file), ...(project ? [resolve(dirname(project), file)] : [])];
+  for (const f of tries) {
+    if (existsSync(f) && statSync(f).isFile()) return readFileSync(f);
+  }
+  throw new UserError(`${setting} names ${file}, which does not exist here (looked at ${[...new Set(tries)].join(', ')}): --detach carries its contents to the Job`, {
+    hint: 'Run rel deploy --detach where that file can be read, or fix the path in rel.yaml.',
+  });
+}
+
 const localUser = () => process.env.USER ?? process.env.GITLAB_USER_LOGIN ?? process.env.GITHUB_ACTOR;
 
 /** Validates and renders here, then creates the Job and its helpers and waits for it to start the rollout. */
@@ -236,6 +252,10 @@ export async function startDetached(input: DetachInput): Promise<DeployResult & 
     log(`  warning: Prometheus is at ${promUrl}, a loopback address: the Job runs in the cluster and must reach Prometheus from there (e.g. --prometheus-url http://prometheus.monitoring:9090)`);
   }
   const staleMs = 3 * input.rollout.analysisIntervalMs + 15_000;
+  // Files named by settings travel in the Secret; the Job's rel reads them at the mounted path.
+  const files: Record<string, Buffer> = {};
+  const caFile = target.settings.analysis?.prometheus?.caFile;
+  if (caFile && promUrl) files[PROMETHEUS_CA_KEY] = readSettingFile(caFile, 'analysis.prometheus.caFile', flags.cwd ?? process.cwd());
   const spec: DetachSpec = {
     version: 1,
     release: target.name,
@@ -246,6 +266,7 @@ export async function startDetached(input: DetachInput): Promise<DeployResult & 
     args: layout.args,
     flags: layout.flags,
     staleMs,
+    ...(files[PROMETHEUS_CA_KEY] ? { files: { prometheusCaFile: PROMETHEUS_CA_KEY } } : {}),
     manifestSha256: createHash('sha256').update(rendered.manifest).digest('hex'),
     startedBy: localUser(),
   };
@@ -272,6 +293,7 @@ export async function startDetached(input: DetachInput): Promise<DeployResult & 
     activeDeadlineSeconds: detachDeadlineSeconds({ strategy: input.strategy, steps: input.rollout.steps, stepIntervalMs: input.rollout.stepIntervalMs, timeoutMs: input.timeoutMs, scaleDownDelayMs: input.rollout.scaleDownDelayMs, manualGate: input.rollout.manualGate }),
     env,
     secretEnv,
+    files,
   });
   const result = (objects: KubeObject[], extra: Partial<DetachStarted> = {}): DeployResult & { detached: DetachStarted } => ({
     release: previewRelease(target.name, ns, revision, isInstall, job),

@@ -23,6 +23,12 @@ export const DETACH_MOUNT = '/etc/rel';
 export const SPEC_KEY = 'deploy.json';
 export const DETACH_BUNDLE_KEY = 'bundle.tgz';
 export const COMPONENT = 'detached-rollout';
+/** Writable scratch space of the Job's container (HOME, TMPDIR: the in-cluster kubeconfig, the unpacked bundle). */
+export const SCRATCH_MOUNT = '/tmp';
+/** Prefix of the bundle Secret's keys that hold files named by settings (e.g. file.prometheus-ca.crt). */
+export const FILE_KEY_PREFIX = 'file.';
+/** The key of analysis.prometheus.caFile's contents in the bundle Secret (mounted at DETACH_MOUNT/<key>). */
+export const PROMETHEUS_CA_KEY = `${FILE_KEY_PREFIX}prometheus-ca.crt`;
 export const REVISION_LABEL = 'rel.dev/revision';
 export const STRATEGY_ANNOTATION = 'rel.dev/strategy';
 /** Jobs stay a day after they finish (logs, status), then Kubernetes deletes them and their helpers. */
@@ -45,6 +51,11 @@ export interface DetachSpec {
   flags: Record<string, unknown>;
   /** A retry waits until the previous driver's heartbeat is this old before it resumes. */
   staleMs: number;
+  /**
+   * Settings that name files, rewritten to their key in the mounted bundle Secret (the file's contents travel
+   * there): `prometheusCaFile` is analysis.prometheus.caFile.
+   */
+  files?: { prometheusCaFile?: string };
   /** sha256 of the manifest rendered where --detach was run (the Job warns when its own render differs). */
   manifestSha256?: string;
   startedBy?: string;
@@ -63,6 +74,8 @@ export interface DetachInput {
   env?: Record<string, string>;
   /** Container environment from the bundle Secret (key env.NAME), e.g. the Prometheus bearer token. */
   secretEnv?: Record<string, string>;
+  /** Files the settings name (key → contents), carried in the bundle Secret and mounted beside deploy.json. */
+  files?: Record<string, Buffer>;
 }
 
 export function detachLabels(release: string, revision?: number): Record<string, string> {
@@ -146,16 +159,27 @@ export function buildDetachObjects(input: DetachInput): { job: KubeObject; helpe
               imagePullPolicy: 'IfNotPresent',
               args: ['run-detached', '--from', DETACH_MOUNT],
               env: [
+                // The root filesystem is read-only: rel writes only under the scratch emptyDir.
+                { name: 'HOME', value: SCRATCH_MOUNT },
+                { name: 'TMPDIR', value: SCRATCH_MOUNT },
+                // Node reads extra CAs only at start-up: a Prometheus CA must be in the environment.
+                ...(input.files?.[PROMETHEUS_CA_KEY] ? [{ name: 'NODE_EXTRA_CA_CERTS', value: `${DETACH_MOUNT}/${PROMETHEUS_CA_KEY}` }] : []),
                 ...Object.entries(input.env ?? {}).map(([k, v]) => ({ name: k, value: v })),
                 ...Object.keys(input.secretEnv ?? {}).map((k) => ({ name: k, valueFrom: { secretKeyRef: { name, key: `env.${k}` } } })),
               ],
-              volumeMounts: [{ name: 'bundle', mountPath: DETACH_MOUNT, readOnly: true }],
+              volumeMounts: [
+                { name: 'bundle', mountPath: DETACH_MOUNT, readOnly: true },
+                { name: 'scratch', mountPath: SCRATCH_MOUNT },
+              ],
               resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: false, capabilities: { drop: ['ALL'] } },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
               terminationMessagePolicy: 'FallbackToLogsOnError',
             },
           ],
-          volumes: [{ name: 'bundle', secret: { secretName: name } }],
+          volumes: [
+            { name: 'bundle', secret: { secretName: name } },
+            { name: 'scratch', emptyDir: { sizeLimit: '256Mi' } },
+          ],
         },
       },
     },
@@ -178,6 +202,7 @@ export function buildDetachObjects(input: DetachInput): { job: KubeObject; helpe
       [SPEC_KEY]: Buffer.from(`${JSON.stringify(s, null, 2)}\n`).toString('base64'),
       [DETACH_BUNDLE_KEY]: input.tgz.toString('base64'),
       ...Object.fromEntries(Object.entries(input.secretEnv ?? {}).map(([k, v]) => [`env.${k}`, Buffer.from(v).toString('base64')])),
+      ...Object.fromEntries(Object.entries(input.files ?? {}).map(([k, b]) => [k, b.toString('base64')])),
     },
   };
   return { job, helpers: [sa, role, binding, secret] };

@@ -79,6 +79,8 @@ export async function runDetached(opts: RunDetachedOptions): Promise<RunDetached
       namespace: spec.namespace,
       cwd: bundle.dir,
       trigger: { by: spec.startedBy, via },
+      // Files named by rel.yaml settings came in the Secret: the settings point at the mounted copies.
+      ...(spec.files?.prometheusCaFile ? { 'prometheus-ca-file': join(from, spec.files.prometheusCaFile) } : {}),
     };
     const deployHere = async (f: DeployFlags): Promise<DeployResult> => {
       const previous = process.cwd();

@@ -61,11 +61,24 @@ describe('detach objects', () => {
       name: 'rel',
       image: 'registry.example.com/rel:0.1.0',
       args: ['run-detached', '--from', '/etc/rel'],
-      env: [{ name: 'HELM_DRIVER', value: 'configmap' }],
-      volumeMounts: [{ name: 'bundle', mountPath: '/etc/rel', readOnly: true }],
+      env: [
+        { name: 'HOME', value: '/tmp' },
+        { name: 'TMPDIR', value: '/tmp' },
+        { name: 'HELM_DRIVER', value: 'configmap' },
+      ],
+      volumeMounts: [
+        { name: 'bundle', mountPath: '/etc/rel', readOnly: true },
+        { name: 'scratch', mountPath: '/tmp' },
+      ],
       terminationMessagePolicy: 'FallbackToLogsOnError',
     });
-    expect(pod.volumes).toEqual([{ name: 'bundle', secret: { secretName: 'rel-deploy-shop-r4-abcd' } }]);
+    // Hardened: read-only root filesystem (rel writes only to the scratch emptyDir), no privilege escalation.
+    expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(pod.volumes).toEqual([
+      { name: 'bundle', secret: { secretName: 'rel-deploy-shop-r4-abcd' } },
+      { name: 'scratch', emptyDir: { sizeLimit: '256Mi' } },
+    ]);
+    expect(pod.containers[0].env.map((e: { name: string }) => e.name)).not.toContain('NODE_EXTRA_CA_CERTS');
     const secret = helpers[3]!;
     expect(secret.type).toBe('Opaque');
     const data = secret.data as Record<string, string>;
@@ -264,6 +277,49 @@ describe('rel deploy --detach (on the sandbox, no Job run)', () => {
     expect(readFileSync(join(u.dir, 'values/web/p.yaml'), 'utf8')).toBe('message: from-p\n');
     expect(readFileSync(join(u.dir, 'charts/web/Chart.yaml'), 'utf8')).toBe(readFileSync(join(web, 'Chart.yaml'), 'utf8'));
     u.cleanup();
+  });
+
+  it('analysis.prometheus.caFile: its contents travel in the Secret, NODE_EXTRA_CA_CERTS and the Job\'s setting point at the mounted copy; a missing file is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rel-detach-ca-'));
+    cpSync(web, join(dir, 'charts/web'), { recursive: true });
+    mkdirSync(join(dir, 'certs'));
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n';
+    writeFileSync(join(dir, 'certs/ca.pem'), pem);
+    const relYaml = (ca: string) =>
+      `apiVersion: rel.dev/v1\nenvironments:\n  p:\n    namespace: caproj\n    createNamespace: true\n    strategy: { type: canary, steps: [50, 100] }\n    analysis: { prometheus: { url: "https://prom.monitoring:9090", caFile: ${ca} } }\nreleases:\n  - name: site\n    chart: ./charts/web\n    values: []\n`;
+    writeFileSync(join(dir, 'rel.yaml'), relYaml('certs/ca.pem'));
+    const saved = process.env.NODE_EXTRA_CA_CERTS;
+    process.env.NODE_EXTRA_CA_CERTS = 'certs/ca.pem'; // as rel wants it started where --detach runs
+    const r = await runDeploy({}, { kubeconfig, env: 'p', cwd: dir, detach: true, 'dry-run': 'client', 'detach-image': 'img:1', set: ['ingress.host=ca.test'] }, noLog);
+    const det = r.detached!;
+    const secret = det.objects.find((o) => o.kind === 'Secret')!;
+    expect(Buffer.from((secret.data as Record<string, string>)['file.prometheus-ca.crt']!, 'base64').toString()).toBe(pem);
+    const c0 = (det.objects.find((o) => o.kind === 'Job')!.spec as Record<string, any>).template.spec.containers[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(c0.env).toContainEqual({ name: 'NODE_EXTRA_CA_CERTS', value: '/etc/rel/file.prometheus-ca.crt' });
+    const s = JSON.parse(Buffer.from((secret.data as Record<string, string>)['deploy.json']!, 'base64').toString()) as DetachSpec;
+    expect(s.files).toEqual({ prometheusCaFile: 'file.prometheus-ca.crt' });
+    for (const o of det.objects) expect(await validateBuiltin(o as never), o.kind).toEqual([]);
+    // A caFile that cannot be read here is refused before anything is built.
+    writeFileSync(join(dir, 'rel.yaml'), relYaml('certs/missing.pem'));
+    process.env.NODE_EXTRA_CA_CERTS = 'certs/missing.pem';
+    const e = await runDeploy({}, { kubeconfig, env: 'p', cwd: dir, detach: true, 'dry-run': 'client', 'detach-image': 'img:1', set: ['ingress.host=ca.test'] }, noLog).catch((x: Error) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as Error).message).toMatch(/^analysis\.prometheus\.caFile names certs\/missing\.pem, which does not exist here/);
+    // In the Job, the setting names the mounted copy (the provider insists that Node was started with it as NODE_EXTRA_CA_CERTS).
+    writeFileSync(join(dir, 'rel.yaml'), relYaml('/somewhere/else/ca.pem'));
+    const mount = mkdtempSync(join(tmpdir(), 'rel-detach-mount-'));
+    const packed = await packFiles([
+      { from: join(dir, 'rel.yaml'), to: 'rel.yaml' },
+      { from: join(dir, 'charts/web'), to: 'charts/web' },
+    ]);
+    writeFileSync(join(mount, 'deploy.json'), JSON.stringify({ ...s, flags: { ...s.flags } }));
+    writeFileSync(join(mount, 'bundle.tgz'), packed.tgz);
+    writeFileSync(join(mount, 'file.prometheus-ca.crt'), pem);
+    delete process.env.NODE_EXTRA_CA_CERTS;
+    const inJob = await runDetached({ from: mount, kubeconfig }).catch((x: Error) => x).finally(() => {
+      if (saved !== undefined) process.env.NODE_EXTRA_CA_CERTS = saved;
+    });
+    expect((inJob as Error).message).toContain(`start rel with NODE_EXTRA_CA_CERTS=${join(mount, 'file.prometheus-ca.crt')}`);
   });
 
   it('creates the Job and its owned helpers; an image that does not run rel is reported (the Job completed, no revision)', async () => {
