@@ -32,7 +32,7 @@ import {
   detachSelector,
   ownedByJob,
 } from '../schedule/detach.js';
-import { ClusterScopedKindError, type KindRef, rulesForKinds } from '../schedule/rbac.js';
+import { ClusterScopedKindError, type KindRef, LookupOutsideNamespaceError, rulesForKinds } from '../schedule/rbac.js';
 import type { DeployFlags, DeployResult } from './deploy.js';
 import { renderRelease } from './render-release.js';
 
@@ -230,8 +230,9 @@ export async function startDetached(input: DetachInput): Promise<DeployResult & 
   let rules;
   try {
     const { discoveryResolver } = await import('../schedule/index.js');
-    rules = await rulesForKinds(kinds, discoveryResolver(kube));
+    rules = await rulesForKinds(kinds, discoveryResolver(kube), { refs: rendered.lookups, namespace: ns });
   } catch (e) {
+    if (e instanceof LookupOutsideNamespaceError) throw new UserError(e.message, { hint: 'Deploy without --detach, or make the chart look up objects only in the release namespace.' });
     if (e instanceof ClusterScopedKindError) throw new UserError(e.message.replace('a scheduled run gets', 'the detached rollout\'s Job gets').replace('then run rel schedule again', 'then deploy with --detach again, or deploy without --detach'));
     throw e;
   }

@@ -29,7 +29,14 @@ export interface RenderReleaseInput {
   cwd?: string;
 }
 
-export async function renderRelease(input: RenderReleaseInput): Promise<Rendered & { chartName: string }> {
+/** What a `lookup` in the chart read: every (apiVersion, kind, namespace) it asked for (namespace "" = cluster-wide). */
+export interface LookupRef {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+}
+
+export async function renderRelease(input: RenderReleaseInput): Promise<Rendered & { chartName: string; lookups: LookupRef[] }> {
   try {
     validateReleaseName(input.releaseName);
   } catch (e) {
@@ -79,8 +86,10 @@ export async function renderRelease(input: RenderReleaseInput): Promise<Rendered
   // and the chart is rendered again, until a pass asks for nothing new (templates may look up what a lookup found).
   const cache = new Map<string, GoMap>();
   const misses = new Map<string, [string, string, string, string]>();
+  const looked = new Map<string, LookupRef>(); // for the RBAC of a detached rollout (actions/detach.ts)
   const lookup = input.kube
     ? (apiVersion: string, kind: string, namespace: string, name: string): GoMap => {
+        looked.set(JSON.stringify([apiVersion, kind, namespace]), { apiVersion, kind, namespace });
         const key = JSON.stringify([apiVersion, kind, namespace, name]);
         const hit = cache.get(key);
         if (hit) return structuredClone(hit);
@@ -134,6 +143,7 @@ export async function renderRelease(input: RenderReleaseInput): Promise<Rendered
     chart: chartToJSON(chart),
     config: JSON.parse(JSON.stringify(config, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))) as Record<string, unknown>,
     chartName: chart.name(),
+    lookups: [...looked.values()],
   };
 }
 

@@ -46,6 +46,28 @@ export class ClusterScopedKindError extends Error {
   }
 }
 
+/** A kind a chart reads with `lookup`, and the namespace it asked for ("" = all namespaces, or a cluster-scoped kind). */
+export interface LookupKindRef extends KindRef {
+  namespace: string;
+}
+
+/**
+ * The chart reads, with `lookup`, objects outside the namespace a Role can cover. Refused rather than widened:
+ * a detached rollout's Job gets rights in the release namespace only.
+ */
+export class LookupOutsideNamespaceError extends Error {
+  constructor(
+    readonly lookups: string[],
+    readonly namespace: string,
+  ) {
+    super(
+      `the chart uses lookup on ${lookups.join(', ')}, outside the release namespace ${namespace}: the detached rollout's Job gets only a Role in ${namespace}, ` +
+        'so those lookups would be refused inside the Job (and the chart would render differently there)',
+    );
+    this.name = 'LookupOutsideNamespaceError';
+  }
+}
+
 const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 const sortVerbs = (v: Iterable<string>) => [...new Set(v)].sort((a, b) => VERB_ORDER.indexOf(a) - VERB_ORDER.indexOf(b));
 
@@ -78,7 +100,7 @@ const RECORD_VERBS = ['get', 'list', 'create', 'update', 'delete'];
  * cluster discovery) is asked first, then the built-in table; unknown kinds are assumed namespaced with
  * Kubernetes' default plural. Throws ClusterScopedKindError for cluster-scoped kinds.
  */
-export async function rulesForKinds(kinds: KindRef[], resolve?: ResourceResolver): Promise<PolicyRule[]> {
+export async function rulesForKinds(kinds: KindRef[], resolve?: ResourceResolver, lookups?: { refs: LookupKindRef[]; namespace: string }): Promise<PolicyRule[]> {
   const grants = new Map<string, Set<string>>(); // "group|resource" → verbs
   const grant = (group: string, resource: string, verbs: string[]) => {
     const key = `${group}|${resource}`;
@@ -106,6 +128,16 @@ export async function rulesForKinds(kinds: KindRef[], resolve?: ResourceResolver
     if (info.group === 'gateway.networking.k8s.io' && info.plural === 'httproutes') grant('gateway.networking.k8s.io', 'httproutes', ['update']);
   }
   if (clusterScoped.length) throw new ClusterScopedKindError(clusterScoped);
+  // Kinds the chart reads with lookup: get (by name) and list (name "") in the release namespace, nothing else.
+  const outside: string[] = [];
+  for (const l of lookups?.refs ?? []) {
+    const info = (resolve ? await resolve(l.apiVersion, l.kind) : undefined) ?? builtinResolver(l.apiVersion, l.kind) ?? { group: groupOf(l.apiVersion), plural: guessPlural(l.kind), namespaced: true };
+    if (!info.namespaced) outside.push(`cluster-scoped ${l.kind} (${l.apiVersion})`);
+    else if (l.namespace === '') outside.push(`${l.kind} (${l.apiVersion}) in all namespaces`);
+    else if (l.namespace !== lookups!.namespace) outside.push(`${l.kind} (${l.apiVersion}) in namespace ${l.namespace}`);
+    else grant(info.group, info.plural, ['get', 'list']);
+  }
+  if (outside.length) throw new LookupOutsideNamespaceError([...new Set(outside)], lookups!.namespace);
   // One rule per group and verb set, resources sorted: stable output, easy to read.
   const byGroupVerbs = new Map<string, PolicyRule>();
   for (const [key, verbs] of [...grants.entries()].sort(([a], [b]) => a.localeCompare(b))) {

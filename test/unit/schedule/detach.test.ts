@@ -17,7 +17,7 @@ import {
 } from '../../../src/schedule/detach.js';
 import { runDetached } from '../../../src/schedule/detached-run.js';
 import { writeInClusterKubeconfig } from '../../../src/schedule/incluster.js';
-import { rulesForKinds } from '../../../src/schedule/rbac.js';
+import { LookupOutsideNamespaceError, rulesForKinds } from '../../../src/schedule/rbac.js';
 
 const web = resolve(import.meta.dirname, '../../e2e/fixtures/web');
 
@@ -89,6 +89,32 @@ describe('detach objects', () => {
     const owned = ownedByJob(helpers[0]!, { ...job, metadata: { ...job.metadata, uid: 'u-1' } });
     expect(owned.metadata!.ownerReferences).toEqual([{ apiVersion: 'batch/v1', kind: 'Job', name: 'rel-deploy-shop-r4-abcd', uid: 'u-1', controller: false, blockOwnerDeletion: false }]);
     expect(await validateBuiltin(owned as never)).toEqual([]);
+  });
+
+  it('the Role grants get and list on the kinds a chart looks up in the release namespace; lookups elsewhere are refused', async () => {
+    const kinds = [{ apiVersion: 'apps/v1', kind: 'Deployment' }];
+    const refs = [
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'prod' },
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'prod' },
+      { apiVersion: 'example.com/v1', kind: 'Widget', namespace: 'prod' },
+    ];
+    const rules = await rulesForKinds(kinds, undefined, { refs, namespace: 'prod' });
+    const verbs = (g: string, r: string) => rules.find((x) => x.apiGroups.includes(g) && x.resources.includes(r))?.verbs;
+    expect(verbs('apps', 'statefulsets')).toEqual(['get', 'list']);
+    expect(verbs('', 'persistentvolumeclaims')).toEqual(['get', 'list']);
+    expect(verbs('example.com', 'widgets')).toEqual(['get', 'list']);
+    expect(verbs('apps', 'deployments')).toEqual(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']);
+    // Without lookups, nothing more than before.
+    expect((await rulesForKinds(kinds)).flatMap((r) => r.resources).sort()).toEqual(['configmaps', 'deployments', 'secrets']);
+    for (const [ref, re] of [
+      [{ apiVersion: 'v1', kind: 'Namespace', namespace: '' }, /lookup on cluster-scoped Namespace \(v1\), outside the release namespace prod/],
+      [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-system' }, /lookup on ConfigMap \(v1\) in namespace kube-system, outside/],
+      [{ apiVersion: 'v1', kind: 'Secret', namespace: '' }, /lookup on Secret \(v1\) in all namespaces, outside/],
+    ] as const) {
+      const e = await rulesForKinds(kinds, undefined, { refs: [ref], namespace: 'prod' }).catch((x: Error) => x);
+      expect(e).toBeInstanceOf(LookupOutsideNamespaceError);
+      expect((e as Error).message).toMatch(re);
+    }
   });
 
   it('job names: DNS labels of at most 52 characters, unique suffix, long release names hashed', () => {
@@ -320,6 +346,33 @@ describe('rel deploy --detach (on the sandbox, no Job run)', () => {
       if (saved !== undefined) process.env.NODE_EXTRA_CA_CERTS = saved;
     });
     expect((inJob as Error).message).toContain(`start rel with NODE_EXTRA_CA_CERTS=${join(mount, 'file.prometheus-ca.crt')}`);
+  });
+
+  it('a chart using lookup: the local render records what it looked up; the Role grants exactly that; a lookup outside the namespace is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rel-detach-lookup-'));
+    const chartDir = join(dir, 'lk');
+    mkdirSync(join(chartDir, 'templates'), { recursive: true });
+    writeFileSync(join(chartDir, 'Chart.yaml'), 'apiVersion: v2\nname: lk\nversion: 0.1.0\n');
+    const tpl = (extra: string) =>
+      `{{- $db := lookup "apps/v1" "StatefulSet" .Release.Namespace "db" }}\n{{- $claims := lookup "v1" "PersistentVolumeClaim" .Release.Namespace "" }}\n${extra}apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  annotations:\n    db: {{ ternary "yes" "no" (not (empty $db)) | quote }}\nspec:\n  selector: { matchLabels: { app: lk } }\n  template:\n    metadata: { labels: { app: lk } }\n    spec: { containers: [ { name: app, image: "example/lk:{{ .Values.tag }}" } ] }\n`;
+    writeFileSync(join(chartDir, 'values.yaml'), 'tag: "1"\n');
+    writeFileSync(join(chartDir, 'templates/deploy.yaml'), tpl(''));
+    const ns = 'lookups';
+    await runDeploy({ release: 'lk', chart: chartDir }, { kubeconfig, namespace: ns, 'create-namespace': true }, noLog);
+    const r = await runDeploy({ release: 'lk', chart: chartDir }, { kubeconfig, namespace: ns, canary: 50, set: ['tag=2'], detach: true, 'dry-run': 'client', 'detach-image': 'img:1' }, noLog);
+    const role = r.detached!.objects.find((o) => o.kind === 'Role')!;
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'] },
+      { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'list'] },
+      { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'create', 'update', 'delete'] },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+      { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list'] },
+    ]);
+    writeFileSync(join(chartDir, 'templates/deploy.yaml'), tpl('{{- $ns := lookup "v1" "Namespace" "" .Release.Namespace }}\n'));
+    const e = await runDeploy({ release: 'lk', chart: chartDir }, { kubeconfig, namespace: ns, canary: 50, set: ['tag=2'], detach: true, 'dry-run': 'client', 'detach-image': 'img:1' }, noLog).catch((x: Error) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as Error).message).toMatch(/^the chart uses lookup on cluster-scoped Namespace \(v1\), outside the release namespace lookups: the detached rollout's Job gets only a Role in lookups/);
+    expect((e as UserError).options.hint).toMatch(/Deploy without --detach/);
   });
 
   it('creates the Job and its owned helpers; an image that does not run rel is reported (the Job completed, no revision)', async () => {
