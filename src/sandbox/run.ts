@@ -8,7 +8,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { versionInfo } from '../version.js';
 import { FAIL_ANNOTATION } from './controllers/index.js';
+import { localKubelet } from './controllers/local-kubelet.js';
 import { type Sandbox, startSandbox } from './index.js';
 import { CONTEXT_NAME, removeFromKubeconfig, writeKubeconfig } from './kubeconfig.js';
 
@@ -38,13 +41,32 @@ export interface ServeOptions {
   rps?: number;
   /** start a real Prometheus scraping /metrics (needs the prometheus binary) */
   prometheus?: boolean;
+  /**
+   * Run pods of the rel image as real `rel` processes on this machine (the local kubelet), so that
+   * `rel deploy --detach` and `rel schedule` Jobs work on the sandbox (default true).
+   */
+  relPods?: boolean;
+  /** The images that count as rel's (default: relImages(), the image --detach uses by default). */
+  relImages?: string[];
   log?: (line: string) => void;
+}
+
+/** The rel images the sandbox runs for real by default: `rel:<version>` and $REL_IMAGE (what --detach and rel schedule use). */
+export function relImages(env: NodeJS.ProcessEnv = process.env): string[] {
+  return [...new Set([`rel:${versionInfo().version}`, ...(env.REL_IMAGE?.trim() ? [env.REL_IMAGE.trim()] : [])])];
+}
+
+/** This rel's executable (bin/run.js of the package the sandbox runs from). */
+function relExecutable(): string {
+  return fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 }
 
 export interface RunningSandbox {
   sandbox: Sandbox;
   url: string;
   prometheusUrl?: string;
+  /** Images whose pods run as real rel processes (empty when --no-rel-pods). */
+  relImages: string[];
   stop(): Promise<void>;
 }
 
@@ -68,7 +90,30 @@ export async function serveSandbox(o: ServeOptions = {}): Promise<RunningSandbox
   const sandbox = await startSandbox({ port: o.port ?? 0, host: o.host, stateDir: o.stateDir ? path.join(o.stateDir, 'state') : undefined, log });
   const stops: (() => Promise<void> | void)[] = [];
   let prometheusUrl: string | undefined;
+  let runsRelImages: string[] = [];
   try {
+    if (o.relPods !== false && sandbox.controllers) {
+      const bin = relExecutable();
+      if (!fs.existsSync(bin)) {
+        log(`pods of the rel image are simulated: ${bin} not found`);
+      } else {
+        const images = o.relImages ?? relImages();
+        const match = new Set(images);
+        // The Job's pod gets a scratch HOME of its own (its emptyDir); this one is for images that do not set one.
+        const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rel-sandbox-pods-'));
+        stops.push(() => fs.rmSync(home, { recursive: true, force: true }));
+        sandbox.controllers.setPodRunner(
+          localKubelet({
+            match: (img) => match.has(img),
+            entrypoint: [process.execPath, bin],
+            apiUrl: sandbox.url,
+            env: { PATH: process.env.PATH, HOME: home },
+            log: (pod, line) => log(`pod ${pod}: ${line}`),
+          }),
+        );
+        runsRelImages = images;
+      }
+    }
     if (o.traffic !== false || o.prometheus) {
       // the traffic simulator and metrics live in ./traffic (optional at run time)
       const traffic = await import('./traffic/index.js').catch(() => undefined);
@@ -103,6 +148,7 @@ export async function serveSandbox(o: ServeOptions = {}): Promise<RunningSandbox
     sandbox,
     url: sandbox.url,
     prometheusUrl,
+    relImages: runsRelImages,
     async stop() {
       for (const s of stops.reverse()) await s();
       await sandbox.stop();
@@ -167,6 +213,8 @@ export interface UpOptions {
   port?: number;
   kubeconfig?: string;
   prometheus?: boolean;
+  /** false: pods of the rel image are simulated (`serve --no-rel-pods`) */
+  relPods?: boolean;
   /** the command that runs `rel sandbox serve` (default: this rel executable) */
   command?: string[];
   timeoutMs?: number;
@@ -181,7 +229,7 @@ export async function sandboxUp(o: UpOptions = {}): Promise<SandboxStatus & { st
   fs.mkdirSync(stateDir, { recursive: true });
   const kubeconfig = o.kubeconfig ?? defaultKubeconfig();
   const cmd = o.command ?? [process.execPath, process.argv[1]!];
-  const args = [...cmd.slice(1), 'sandbox', 'serve', '--state-dir', stateDir, '--kubeconfig-out', kubeconfig, '--port', String(o.port ?? 0), ...(o.prometheus ? ['--prometheus'] : [])];
+  const args = [...cmd.slice(1), 'sandbox', 'serve', '--state-dir', stateDir, '--kubeconfig-out', kubeconfig, '--port', String(o.port ?? 0), ...(o.prometheus ? ['--prometheus'] : []), ...(o.relPods === false ? ['--no-rel-pods'] : [])];
   const out = fs.openSync(logFile, 'a');
   const child = spawn(cmd[0]!, args, { detached: true, stdio: ['ignore', out, out], env: process.env });
   child.unref();

@@ -8,6 +8,8 @@ export default class SandboxServe extends RelCommand {
 Deployments, StatefulSets, DaemonSets and Jobs, fill Endpoints, and simulate pods (fast start-up, faults from
 the sandbox.rel.dev/fail annotation). Synthetic traffic flows through every Ingress host and HTTPRoute and is
 exposed as ingress-nginx metrics on /metrics; --prometheus starts a real Prometheus scraping them.
+Pods of the rel image (rel:<version>, or $REL_IMAGE) run as real rel processes on this machine, so that
+\`rel deploy --detach\` and \`rel schedule\` Jobs run on the sandbox (--no-rel-pods simulates them like any pod).
 Stop with Ctrl-C.`;
 
   static override examples = [
@@ -23,16 +25,18 @@ Stop with Ctrl-C.`;
     prometheus: Flags.boolean({ description: 'Start a real Prometheus (the prometheus binary on PATH) scraping the sandbox every second.', default: false }),
     traffic: Flags.boolean({ description: 'Send synthetic traffic through Ingresses and HTTPRoutes and serve /metrics.', default: true, allowNo: true }),
     rps: Flags.integer({ description: 'Synthetic requests per second per host.', default: 20 }),
+    'rel-pods': Flags.boolean({ description: 'Run pods of the rel image (rel:<version> or $REL_IMAGE) as real rel processes, for `rel deploy --detach`.', default: true, allowNo: true }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(SandboxServe);
     const log = (l: string) => process.stderr.write(`${l}\n`);
-    const running = await serveSandbox({ port: flags.port, stateDir: flags['state-dir'], kubeconfigOut: flags['kubeconfig-out'], prometheus: flags.prometheus, traffic: flags.traffic, rps: flags.rps, log });
+    const running = await serveSandbox({ port: flags.port, stateDir: flags['state-dir'], kubeconfigOut: flags['kubeconfig-out'], prometheus: flags.prometheus, traffic: flags.traffic, rps: flags.rps, relPods: flags['rel-pods'], log });
     this.log(`rel sandbox: Kubernetes API on ${running.url}`);
     if (flags['kubeconfig-out']) this.log(`kubeconfig: ${flags['kubeconfig-out']} (context ${CONTEXT_NAME})`);
     if (flags.traffic) this.log(`metrics: ${running.url}/metrics`);
     if (running.prometheusUrl) this.log(`Prometheus: ${running.prometheusUrl}`);
+    if (running.relImages.length) this.log(`runs pods of ${running.relImages.join(', ')} as rel processes (rel deploy --detach)`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -17,6 +17,7 @@ $KUBECONFIG entry or ~/.kube/config), making it current. Objects persist in the 
     'state-dir': Flags.string({ description: 'State directory (default: $REL_SANDBOX_DIR or ~/.rel/sandbox).' }),
     kubeconfig: Flags.string({ description: 'Kubeconfig to write the context into (default: $KUBECONFIG or ~/.kube/config).' }),
     prometheus: Flags.boolean({ description: 'Also start a real Prometheus scraping the sandbox.', default: false }),
+    'rel-pods': Flags.boolean({ description: 'Run pods of the rel image (rel:<version> or $REL_IMAGE) as real rel processes, for `rel deploy --detach`.', default: true, allowNo: true }),
   };
 
   async run(): Promise<void> {
@@ -25,7 +26,7 @@ $KUBECONFIG entry or ~/.kube/config), making it current. Objects persist in the 
     const kubeconfig = flags.kubeconfig ?? defaultKubeconfig();
     let st;
     try {
-      st = await sandboxUp({ stateDir, port: flags.port, kubeconfig, prometheus: flags.prometheus });
+      st = await sandboxUp({ stateDir, port: flags.port, kubeconfig, prometheus: flags.prometheus, relPods: flags['rel-pods'] });
     } catch (e) {
       throw new UserError(e instanceof Error ? e.message : String(e), { hint: `Run "rel sandbox serve --state-dir ${stateDir}" to see the problem in the foreground.` });
     }
