@@ -4,7 +4,7 @@
  * is driven from "inside the cluster" while the test watches from outside with rel, helm and kubectl.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -213,8 +213,29 @@ describe('rel deploy --detach: a Job in the cluster drives the rollout', () => {
     expect(JSON.parse(await c.helm('list', '-n', ns, '-o', 'json'))).toMatchObject([{ name: ns, revision: '1', status: 'deployed' }]);
   }, 120_000);
 
+  it('a chart that uses lookup: the Job may read what the local render looked up (StatefulSet, PVCs) and renders the same', async () => {
+    const ns = 'dlookup';
+    // The web chart plus a template reading a StatefulSet by name and listing PersistentVolumeClaims in the release namespace.
+    const lk = join(mkdtempSync(join(tmpdir(), 'rel-detach-lookup-')), 'web');
+    cpSync(chart, lk, { recursive: true });
+    writeFileSync(
+      join(lk, 'templates/lookup.yaml'),
+      '{{- $db := lookup "apps/v1" "StatefulSet" .Release.Namespace "db" }}\n{{- $claims := lookup "v1" "PersistentVolumeClaim" .Release.Namespace "" }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-found\ndata:\n  db: {{ ternary "yes" "no" (not (empty $db)) | quote }}\n  claims: {{ len (default (list) $claims.items) | quote }}\n',
+    );
+    await runDeploy({ release: ns, chart: lk }, { kubeconfig: c.kubeconfig, namespace: ns, 'create-namespace': true, timeout: '30s', set: [`ingress.host=${ns}.test`], wait: true }, log);
+    await c.kubectl('create', 'configmap', 'unrelated', '-n', ns);
+    const r = await rel('deploy', ns, lk, '-n', ns, '--kubeconfig', c.kubeconfig, '--set', `ingress.host=${ns}.test`, '--set', 'image.tag=2.0', '--canary', '100', '--step-interval', '2s', '--timeout', '30s', '--detach', '--detach-image', IMAGE);
+    expect(r.code, r.stderr).toBe(0);
+    const jobName = /handed to Job (\S+)/.exec(r.stdout)![1]!;
+    const rules = JSON.parse(await c.kubectl('get', 'role', jobName, '-n', ns, '-o', 'json')).rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+    expect(rules).toContainEqual({ apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list'] });
+    expect(await until('the Job to finish', async () => finished(await job(ns, jobName)), 90_000)).toMatchObject({ type: 'Complete' });
+    expect(podLogs.filter((l) => l.startsWith(`${ns}/`) && /manifest rendered in the Job differs/.test(l))).toEqual([]);
+    expect(JSON.parse(await c.kubectl('get', 'configmap', `${ns}-found`, '-n', ns, '-o', 'json')).data).toEqual({ db: 'no', claims: '0' });
+  }, 150_000);
+
   it("the Job's Role allows every request its pods made (method, resource, namespace)", async () => {
-    const jobReqs = requests.filter((q) => /^sandbox-token:d(good|bad|bg|abort|first):rel-deploy-/.test(q.token));
+    const jobReqs = requests.filter((q) => /^sandbox-token:d(good|bad|bg|abort|first|lookup):rel-deploy-/.test(q.token));
     expect(jobReqs.length).toBeGreaterThan(20);
     const roles = new Map<string, { apiGroups: string[]; resources: string[]; verbs: string[] }[]>();
     const denied: string[] = [];
@@ -237,5 +258,7 @@ describe('rel deploy --detach: a Job in the cluster drives the rollout', () => {
       if (!ok) denied.push(`${verb} ${group || 'core'}/${res} in ${reqNs} (${q.method} ${p})`);
     }
     expect([...new Set(denied)]).toEqual([]);
+    // The lookup chart's Job read StatefulSets and PersistentVolumeClaims, and was allowed to.
+    expect(jobReqs.some((q) => q.token.startsWith('sandbox-token:dlookup:') && /\/namespaces\/dlookup\/statefulsets\/db$/.test(q.url))).toBe(true);
   });
 });
