@@ -11,7 +11,10 @@
  *     src/schedule/incluster.ts) and REL_KUBERNETES_SERVICE_SCHEME=http (the sandbox serves plain HTTP);
  *   - the exit code completes (0) or fails the pod; with terminationMessagePolicy FallbackToLogsOnError a
  *     failure's message is the end of the output, as a kubelet does;
- *   - deleting the pod sends SIGTERM, then SIGKILL after the grace period (at most 10 s here).
+ *   - deleting the pod sends SIGTERM, then SIGKILL after the grace period (at most 10 s here);
+ *   - a container with securityContext.readOnlyRootFilesystem gets HOME and TMPDIR at a folder that does not
+ *     exist (unless its env sets them, e.g. to an emptyDir), so a program that writes outside its volumes fails
+ *     here as it would on a read-only root (this machine cannot make the folder truly read-only for root).
  *
  * The token is `sandbox-token:NAMESPACE:SERVICEACCOUNT:POD`: the sandbox does not check it, but a test can
  * tell a pod's requests apart by it (Sandbox.addRoute sees every request).
@@ -109,6 +112,11 @@ export function localKubelet(opts: LocalKubeletOptions): PodRunner {
       REL_KUBERNETES_SERVICE_SCHEME: api.protocol.replace(':', ''),
       HOSTNAME: name,
     };
+    if ((c.securityContext as Obj | undefined)?.readOnlyRootFilesystem === true) {
+      const ro = join(root, 'read-only-root-filesystem');
+      env.HOME = ro;
+      env.TMPDIR = ro;
+    }
     for (const e of (c.env ?? []) as Obj[]) {
       const from = e.valueFrom as Obj | undefined;
       if (!from) env[e.name] = mapPath(String(e.value ?? ''));
