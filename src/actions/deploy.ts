@@ -164,7 +164,8 @@ export async function runDeploy(
     flags = {
       ...flags,
       [resumeState.strategy === 'canary' ? 'canary' : 'blue-green']: resumeState.strategy === 'canary' ? resumeState.steps[0] : true,
-      steps: flags.steps ?? resumeState.steps.join(','),
+      // A first step at 0 (header/cookie canary) comes back through --canary; --steps takes weights above 0.
+      steps: flags.steps ?? resumeState.steps.filter((w) => w > 0).join(','),
       'step-interval': flags['step-interval'] ?? `${rs.stepIntervalMs}ms`,
       'analysis-interval': flags['analysis-interval'] ?? `${rs.analysisIntervalMs}ms`,
       'failure-limit': flags['failure-limit'] ?? (rs.failureLimit as number),
@@ -175,6 +176,9 @@ export async function runDeploy(
       'prometheus-url': flags['prometheus-url'] ?? (rs.prometheusUrl as string | undefined),
       'scale-down-delay': flags['scale-down-delay'] ?? `${rs.scaleDownDelayMs ?? 30000}ms`,
       'manual-gate': flags['manual-gate'] ?? (rs.manualGate as boolean | undefined),
+      // The header/cookie canary keeps routing after a takeover (and a step at weight 0 stays allowed).
+      'canary-header': flags['canary-header'] ?? headerFlag(rs.header as { name?: string; value?: string } | undefined),
+      'canary-cookie': flags['canary-cookie'] ?? (rs.cookie as string | undefined),
     };
   }
 
@@ -291,6 +295,12 @@ export async function runDeploy(
     }
     throw e;
   }
+}
+
+/** `NAME` or `NAME=VALUE` of a header canary kept in the rollout state. */
+function headerFlag(h: { name?: string; value?: string } | undefined): string | undefined {
+  if (!h?.name) return undefined;
+  return h.value ? `${h.name}=${h.value}` : h.name;
 }
 
 /** For --resume: the pending revision and the rollout state a dead process left. */

@@ -110,4 +110,40 @@ describe('canary by header and cookie through a Gateway API HTTPRoute', () => {
     const history = JSON.parse(await c.helm('history', ns, '-n', ns, '-o', 'json')) as { status: string }[];
     expect(history.map((h) => h.status)).toEqual(['deployed', 'failed']);
   }, 60_000);
+  it('the process driving a cookie canary at weight 0 is killed: --resume keeps the cookie rules, then promotes and restores the chart route', async () => {
+    const ns = 'gwresume';
+    const base = { kubeconfig: c.kubeconfig, namespace: ns, 'create-namespace': true, timeout: '30s' };
+    await runDeploy({ release: ns, chart }, { ...base, set: [`route.host=${ns}.test`, RPS], wait: true }, log);
+    const rendered = bare(await route(ns));
+    const { spawn } = await import('node:child_process');
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bin/run.js'), 'deploy', ns, chart, '-n', ns, '--kubeconfig', c.kubeconfig, '--set', `route.host=${ns}.test`, '--set', RPS, '--set', 'image.tag=2.0', '--canary', '0', '--canary-cookie', 'beta', '--router', 'gateway', '--steps', '100', '--step-interval', '30s'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stderr.on('data', (d) => (out += d));
+    child.stdout.on('data', (d) => (out += d));
+    const kube = releaseContext(kubeOptions({ kubeconfig: c.kubeconfig, namespace: ns }), () => {}).kube;
+    const store = new RolloutStateStore(kube, ns);
+    const cookieRules = async () => ((await route(ns)).spec.rules as Rule[]).filter((r) => r.matches?.some((m) => m.headers?.some((h) => h.name === 'Cookie'))).length;
+    const deadline = Date.now() + 30_000;
+    while (!((await store.load(ns))?.weight === 0 && (await cookieRules()) === 4) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(await cookieRules(), out).toBe(4);
+    // Resume: the first step (weight 0) runs again with the cookie rules in place.
+    const seen: RequestRecord[] = [];
+    const off = c.traffic!.onRequest((r) => {
+      if (r.namespace === ns) seen.push(r);
+    });
+    const resumed = runDeploy({ release: ns }, { kubeconfig: c.kubeconfig, namespace: ns, resume: true, 'step-interval': '4s' }, log).catch((e: Error) => e);
+    await new Promise((r) => setTimeout(r, 2500));
+    off();
+    expect(await cookieRules(), logs.join('\n')).toBe(4);
+    expectSplit(ns, seen, (r) => r.cookies?.beta === 'always');
+    const r = await resumed;
+    expect(r instanceof Error ? r.message : r.release.info.status, logs.join('\n')).toBe('deployed');
+    expect(bare(await route(ns))).toEqual(rendered);
+  }, 90_000);
 });
