@@ -8,6 +8,9 @@ type RouteMatch = { path?: { type?: string; value?: string }; headers?: HeaderMa
 type Rule = { matches?: RouteMatch[]; backendRefs?: BackendRef[]; [k: string]: unknown };
 type HTTPRoute = KubeObject & { spec?: { rules?: Rule[] } };
 
+/** HTTPRoute spec.rules maxItems in the Gateway API CRDs (v1.0 to v1.3). */
+const MAX_RULES = 16;
+
 const isService = (b: BackendRef) => (b.kind ?? 'Service') === 'Service' && (b.group ?? '') === '';
 
 /** Escapes a literal for a regular expression that RE2, PCRE, POSIX ERE and JavaScript read alike. */
@@ -145,6 +148,10 @@ export class GatewayRouter implements TrafficRouter {
     // A copy equal to a rule already there (e.g. the chart pins `never` itself) is left out.
     const have = new Set(rules.map((x) => JSON.stringify(x)));
     const fresh = added.filter((x) => !have.has(JSON.stringify(x)) && have.add(JSON.stringify(x)));
+    if (rules.length + fresh.length > MAX_RULES)
+      throw new Error(
+        `HTTPRoute ${r.metadata?.name} would need ${rules.length + fresh.length} rules for the header/cookie canary (${rules.length} of the chart, ${fresh.length} added), but the Gateway API allows ${MAX_RULES}: route the canary by weight only, or use fewer rules to the Service ${this.target.stableService}`,
+      );
     r.spec = { ...r.spec, rules: [...rules, ...fresh] };
   }
 

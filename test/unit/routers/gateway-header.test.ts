@@ -157,4 +157,15 @@ describe('Gateway API router: canary by header and cookie', () => {
     const { resourceVersion: _rv, ...meta } = kube.obj.metadata!;
     expect({ ...kube.obj, metadata: meta }).toEqual(rendered);
   });
+
+  it('refuses clearly when the added rules would pass the Gateway API limit of 16 rules, leaving the route alone', async () => {
+    const rendered = chartRoute();
+    for (let i = 0; i < 5; i++) rules(rendered).push({ matches: [{ path: { type: 'PathPrefix', value: `/p${i}` } }], backendRefs: [{ name: 'web', port: 80 }] } as Rule);
+    const kube = new OneRoute(rendered);
+    const gw = new GatewayRouter(kube.asKube(), target({ cookie: 'beta' }), [rendered]);
+    await expect(gw.setWeight(0)).rejects.toThrow(/HTTPRoute shop would need 22 rules for the header\/cookie canary \(8 of the chart, 14 added\), but the Gateway API allows 16/);
+    expect(kube.replaces).toBe(0);
+    await new GatewayRouter(kube.asKube(), target({ header: { name: 'X-V', value: '2' } }), [rendered]).setWeight(0);
+    expect(rules(kube.obj)).toHaveLength(15);
+  });
 });
