@@ -3,26 +3,9 @@ import { GoError, isGoMap, newMap, type FuncMap, type GoMap, type GoValue } from
 import { quoteGo } from './fmt.js';
 import { NIL_DEREF, kindOf } from './convert.js';
 import { goBytes, goString } from '../bytes.js';
+import { cleanPath } from '../../chart/match.js'; // Go's path.Clean, shared with the chart loader
 
 // ---- path (slash-separated; filepath is the same on Linux) ----------------------
-
-/** Go's path.Clean. */
-export function cleanPath(p: string): string {
-  if (p === '') return '.';
-  const rooted = p.startsWith('/');
-  const parts: string[] = [];
-  for (const seg of p.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      if (parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
-      else if (!rooted) parts.push('..');
-      continue;
-    }
-    parts.push(seg);
-  }
-  const out = (rooted ? '/' : '') + parts.join('/');
-  return out === '' ? '.' : out;
-}
 
 export function basePath(p: string): string {
   if (p === '') return '.';
