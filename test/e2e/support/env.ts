@@ -24,12 +24,12 @@ export interface TestCluster {
 }
 
 /** A sandbox on a free loopback port with its own kubeconfig and isolated helm home. */
-export async function testCluster(opts: { traffic?: boolean; prometheus?: boolean } = {}): Promise<TestCluster> {
+export async function testCluster(opts: { traffic?: boolean; prometheus?: boolean; requestsPerSecond?: number } = {}): Promise<TestCluster> {
   const sandbox = await startSandbox({ port: 0 });
   let traffic: TrafficSimulator | undefined;
   let prometheus: RunningPrometheus | undefined;
   if (opts.traffic || opts.prometheus) {
-    traffic = new TrafficSimulator(storeClusterView(sandbox.cluster.store as never));
+    traffic = new TrafficSimulator(storeClusterView(sandbox.cluster.store as never), opts.requestsPerSecond === undefined ? undefined : { requestsPerSecond: opts.requestsPerSecond });
     sandbox.addRoute(traffic.metricsRoute);
     traffic.start();
   }
