@@ -209,11 +209,11 @@ function parse(toks: Tok[]): FlowError | undefined {
     }
     if (t.kind === '[') {
       p++;
-      return seq();
+      return collection(']');
     }
     if (t.kind === '{') {
       p++;
-      return map();
+      return collection('}');
     }
     return nodeErr();
   }
@@ -227,64 +227,31 @@ function parse(toks: Tok[]): FlowError | undefined {
     return undefined;
   }
 
-  function seq(): FlowError | undefined {
+  /** A flow sequence or mapping after its opener, up to `closer`: libyaml's grammar is the same for both here. */
+  function collection(closer: ']' | '}'): FlowError | undefined {
     let first = true;
     for (;;) {
       let t = peek();
-      if (t.kind !== ']') {
+      if (t.kind !== closer) {
         if (!first) {
           if (t.kind === ',') {
             p++;
             t = peek();
-          } else return fail("did not find expected ',' or ']'");
+          } else return fail(`did not find expected ',' or '${closer}'`);
         }
         first = false;
         if (t.kind === 'KEY') {
           p++;
           const k = peek().kind;
-          if (k !== ':' && k !== ',' && k !== ']') {
+          if (k !== ':' && k !== ',' && k !== closer) {
             const e = node();
             if (e) return e;
           }
-          const e = pairValue(']');
+          const e = pairValue(closer);
           if (e) return e;
           continue;
         }
-        if (t.kind !== ']') {
-          const e = node();
-          if (e) return e;
-          continue;
-        }
-      }
-      p++;
-      return undefined;
-    }
-  }
-
-  function map(): FlowError | undefined {
-    let first = true;
-    for (;;) {
-      let t = peek();
-      if (t.kind !== '}') {
-        if (!first) {
-          if (t.kind === ',') {
-            p++;
-            t = peek();
-          } else return fail("did not find expected ',' or '}'");
-        }
-        first = false;
-        if (t.kind === 'KEY') {
-          p++;
-          const k = peek().kind;
-          if (k !== ':' && k !== ',' && k !== '}') {
-            const e = node();
-            if (e) return e;
-          }
-          const e = pairValue('}');
-          if (e) return e;
-          continue;
-        }
-        if (t.kind !== '}') {
+        if (t.kind !== closer) {
           const e = node();
           if (e) return e;
           continue;
