@@ -35,7 +35,7 @@ const log = (s) => quiet || console.log(s);
 
 const command = join(root, 'dist/commands/template.js');
 const entry = join(root, 'dist/fast/template.js');
-for (const f of [command, entry, join(outDir, 'spec.js'), join(outDir, 'load.js'), join(outDir, 'train.js')]) {
+for (const f of [command, entry, join(outDir, 'spec.js'), join(outDir, 'load.js'), join(outDir, 'client.js'), join(outDir, 'train.js')]) {
   if (!existsSync(f)) {
     console.error(`build-fast: ${f} is missing: run \`npx tsc -p tsconfig.build.json\` first.`);
     process.exit(1);
@@ -91,6 +91,18 @@ const result = await build({
 await build({
   entryPoints: [join(outDir, 'load.js')],
   outfile: join(outDir, 'load.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+// The render-server client (src/fast/client.ts): bin/run.js loads it on every `rel template`
+// before the bundle, to hand the command to a running server (src/fast/server.ts).
+await build({
+  entryPoints: [join(outDir, 'client.js')],
+  outfile: join(outDir, 'client.cjs'),
   bundle: true,
   format: 'cjs',
   platform: 'node',

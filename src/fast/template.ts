@@ -4,13 +4,17 @@
  * bundles this file into dist/fast/template.mjs with the flag table of the compiled oclif command
  * embedded (`__REL_TEMPLATE_SPEC__`), and bin/run.js runs it for `rel template …`.
  */
-import { writeSync } from 'node:fs';
 import { runTemplate } from '../actions/template.js';
 import { helmTemplateArgv, templateInput } from '../actions/template-flags.js';
 import { outputBytes } from '../engine/bytes.js';
 import { describeError, UserError } from '../cli/errors.js';
 import { FastParseError, parseLikeOclif, type ParseEnv } from './parse.js';
 import type { CommandSpec } from './spec.js';
+import { fdWriter } from './fd-writer.js';
+import { serve } from './server.js';
+import { idleSeconds, type ServerRequest } from './server-protocol.js';
+
+export { fdWriter, type FdWriterDeps } from './fd-writer.js';
 
 declare const __REL_TEMPLATE_SPEC__: CommandSpec | undefined;
 
@@ -66,62 +70,23 @@ export async function templateCommand(argv: string[], spec: CommandSpec, io: Fas
   }
 }
 
-/** What fdWriter needs (tests replace them). */
-export interface FdWriterDeps {
-  writeSync: (fd: number, buf: Uint8Array, offset: number) => number;
-  /** The stream for the same descriptor (process.stdout or process.stderr), made on first use. */
-  stream: () => NodeJS.WriteStream;
-  platform: string;
-}
-
-/**
- * A writer for stdout (1) or stderr (2) that writes to the file descriptor directly: making
- * process.stdout for a pipe loads Node's net and stream modules, about 5 ms of a short run.
- * A reader that went away (EPIPE, `rel template … | head`) ends the output quietly, like oclif;
- * any other trouble (a non-blocking descriptor, Windows consoles) goes through the stream.
- */
-export function fdWriter(fd: 1 | 2, deps?: Partial<FdWriterDeps>): (s: string) => void {
-  const d: FdWriterDeps = {
-    writeSync: (f, buf, offset) => writeSync(f, buf, offset),
-    stream: () => (fd === 1 ? process.stdout : process.stderr),
-    platform: process.platform,
-    ...deps,
-  };
-  let viaStream = d.platform === 'win32';
-  let closed = false;
-  let stream: NodeJS.WriteStream | undefined;
-  const toStream = (data: string | Uint8Array): void => {
-    if (!stream) {
-      stream = d.stream();
-      // Like oclif's Command module: a closed stdout is not an error.
-      stream.on('error', (e: NodeJS.ErrnoException) => {
-        if (e?.code === 'EPIPE') return;
-        throw e;
-      });
-    }
-    stream.write(data);
-  };
-  return (s: string): void => {
-    if (closed || s === '') return;
-    if (viaStream) return toStream(s);
-    const buf = Buffer.from(s, 'utf8');
-    let off = 0;
-    try {
-      while (off < buf.length) off += d.writeSync(fd, buf, off);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EPIPE') {
-        closed = true;
-        return;
-      }
-      viaStream = true;
-      toStream(buf.subarray(off));
-    }
-  };
-}
-
 /** Entry used by bin/run.js: null when this build cannot mirror the command (use oclif). */
 export async function main(argv: string[]): Promise<number | null> {
   const spec = embeddedSpec;
   if (!spec || spec.unsupported.length > 0) return null;
   return templateCommand(argv, spec, { stdout: fdWriter(1), stderr: fdWriter(2) });
+}
+
+/**
+ * Entry of the render server (bin/run.js with REL_RENDER_SERVER_SOCKET set): serves `rel template`
+ * requests on `socket` with this bundle until idle; see src/fast/server.ts.
+ */
+export async function serveMain(o: { socket: string; bundleFile: string; warmup?: ServerRequest; startMarker?: string }): Promise<void> {
+  const spec = embeddedSpec;
+  process.title = 'rel-render-server';
+  await serve({
+    ...o,
+    idleMs: idleSeconds() * 1000,
+    render: (argv, io) => (!spec || spec.unsupported.length > 0 ? Promise.resolve(null) : templateCommand(argv, spec, io)),
+  });
 }

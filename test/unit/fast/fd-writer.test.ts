@@ -1,7 +1,7 @@
-/** src/fast/template.ts fdWriter: stdout/stderr written to the descriptor, the stream only when needed. */
+/** src/fast/fd-writer.ts fdWriter: stdout/stderr written to the descriptor, the stream only when needed. */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { fdWriter } from '../../../src/fast/template.js';
+import { fdWriter } from '../../../src/fast/fd-writer.js';
 
 class FakeStream extends EventEmitter {
   chunks: Buffer[] = [];
