@@ -3,7 +3,7 @@
  * chart, merge values from -f/--set*, process dependencies, coalesce, validate the schema,
  * render, sort into manifests and hooks, and frame the output (`---\n# Source: …`).
  */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { GoMap, GoValue } from '../engine/types.js';
 import { goInt, newMap } from '../engine/types.js';
@@ -72,11 +72,7 @@ export function validateReleaseName(name: string): void {
 /** helm's values.Options.MergeValues: -f files, then --set-json, --set, --set-string, --set-file, --set-literal. */
 export async function collectValues(o: TemplateOptions): Promise<GoMap> {
   const cwd = o.cwd ?? process.cwd();
-  const [{ collectValueOptions, ValuesError }, { goFileError }, { readFileSync }] = await Promise.all([
-    import('../values/files.js'),
-    import('../values/strvals.js'),
-    import('node:fs'),
-  ]);
+  const [{ collectValueOptions, ValuesError }, { goFileError }] = await Promise.all([import('../values/files.js'), import('../values/strvals.js')]);
   const readFile = (p: string): string => {
     try {
       // Go strings: bytes that are not UTF-8 are kept (engine/bytes.ts)
@@ -213,7 +209,7 @@ async function renderTemplate(o: TemplateOptions, warn: (m: string) => void, out
   const chartPath = nodePath.resolve(cwd, o.chart);
   // helm locates the chart before it reads values.
   try {
-    await fsp.stat(chartPath);
+    statSync(chartPath);
   } catch {
     const isPathLike = o.chart.startsWith('.') || o.chart.startsWith('/') || o.chart.includes('/') || o.chart.endsWith('.tgz');
     if (!isPathLike) throw new TemplateError(`non-absolute URLs should be in form of repo_name/path_to_chart, got: ${o.chart}`);

@@ -2,7 +2,7 @@
  * Chart loading like Helm's pkg/chart/v2/loader: from a directory (honouring .helmignore)
  * or a packaged .tgz, recursively loading subcharts from charts/ (folders and archives).
  */
-import { promises as fsp } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { GoMap, GoValue } from '../engine/types.js';
 import { isGoMap, newMap } from '../engine/types.js';
@@ -35,14 +35,16 @@ export interface LoadOptions {
 
 /** Loads a chart from a directory or a .tgz file. */
 export async function loadChart(path: string, opts: LoadOptions = {}): Promise<Chart> {
+  // Synchronous file system calls: a chart is a few small files, and each asynchronous call would
+  // wait for a round trip through libuv's thread pool (most of a small render's wall time).
   let st;
   try {
-    st = await fsp.stat(path);
+    st = statSync(path);
   } catch {
     throw new ChartLoadError(`path ${JSON.stringify(path)} not found`);
   }
   if (st.isDirectory()) return loadDir(path, opts);
-  const data = await fsp.readFile(path);
+  const data = readFileSync(path);
   return loadArchive(new Uint8Array(data), opts, path);
 }
 
@@ -55,39 +57,44 @@ export async function loadArchive(data: Uint8Array, opts: LoadOptions = {}, sour
 
 /** Reads a chart directory into files, applying .helmignore and Helm's default rules. */
 export async function readChartDir(dir: string): Promise<ChartFile[]> {
+  return readChartDirSync(dir);
+}
+
+/** readChartDir with synchronous file system calls (see loadChart). */
+export function readChartDirSync(dir: string): ChartFile[] {
   const top = nodePath.resolve(dir);
   try {
-    await fsp.stat(nodePath.join(top, 'Chart.yaml'));
+    statSync(nodePath.join(top, 'Chart.yaml'));
   } catch {
     const p = nodePath.join(top, 'Chart.yaml');
     throw new ChartLoadError(`unable to detect chart at ${p}: open ${p}: no such file or directory`);
   }
   let rules = new IgnoreRules();
   try {
-    const text = await fsp.readFile(nodePath.join(top, '.helmignore'), 'utf8');
+    const text = readFileSync(nodePath.join(top, '.helmignore'), 'utf8');
     rules = IgnoreRules.parse(text, nodePath.join(dir, '.helmignore'));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   rules.addDefaults();
   const files: ChartFile[] = [];
-  const walk = async (abs: string, rel: string, ancestors: string[] = []): Promise<void> => {
-    const real = await fsp.realpath(abs);
+  const walk = (abs: string, rel: string, ancestors: string[] = []): void => {
+    const real = realpathSync.native(abs);
     if (ancestors.includes(real)) throw new ChartLoadError(`symbolic link loop at ${abs}`);
     ancestors = [...ancestors, real];
-    const entries = (await fsp.readdir(abs)).sort();
+    const entries = readdirSync(abs).sort();
     for (const name of entries) {
       const childAbs = nodePath.join(abs, name);
       const childRel = rel === '' ? name : `${rel}/${name}`;
       let st;
       try {
-        st = await fsp.stat(childAbs); // follows symlinks, like Helm's sympath.Walk
+        st = statSync(childAbs); // follows symlinks, like Helm's sympath.Walk
       } catch {
         throw new ChartLoadError(`cannot read ${childAbs}: broken symbolic link or missing file`);
       }
       if (st.isDirectory()) {
         if (rules.ignore(childRel, true)) continue;
-        await walk(childAbs, childRel, ancestors);
+        walk(childAbs, childRel, ancestors);
         continue;
       }
       if (rules.ignore(childRel, false)) continue;
@@ -95,16 +102,16 @@ export async function readChartDir(dir: string): Promise<ChartFile[]> {
       if (st.size > MAX_DECOMPRESSED_FILE_SIZE) {
         throw new ChartLoadError(`chart file ${JSON.stringify(name)} is larger than the maximum file size ${MAX_DECOMPRESSED_FILE_SIZE}`);
       }
-      const data = await fsp.readFile(childAbs);
+      const data = readFileSync(childAbs);
       files.push({ name: childRel, data: stripBom(new Uint8Array(data)) });
     }
   };
-  await walk(top, '');
+  walk(top, '');
   return files;
 }
 
 export async function loadDir(dir: string, opts: LoadOptions = {}): Promise<Chart> {
-  return loadFiles(await readChartDir(dir), opts);
+  return loadFiles(readChartDirSync(dir), opts);
 }
 
 /** Splits a YAML stream into documents like k8s.io/apimachinery's YAMLReader. */

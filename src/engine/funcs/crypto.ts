@@ -10,6 +10,7 @@ import { formatV } from './fmt.js';
 import * as der from './der.js';
 import { goByteLen, goBytes, goString } from '../bytes.js';
 import { base64Decode } from './strings.js';
+import { sha256Hex } from './sha256.js';
 
 // ---- hashes ----------------------------------------------------------------
 
@@ -484,7 +485,8 @@ function decryptAES(password: string, crypt64: string): string {
 export function cryptoFuncs(): FuncMap {
   return {
     sha1sum: { params: ['string'], returns: 'string', fn: hex('sha1') },
-    sha256sum: { params: ['string'], returns: 'string', fn: hex('sha256') },
+    // without node:crypto (see sha256.ts)
+    sha256sum: { params: ['string'], returns: 'string', fn: (s: string) => sha256Hex(goBytes(s)) },
     sha512sum: { params: ['string'], returns: 'string', fn: hex('sha512') },
     adler32sum: { params: ['string'], returns: 'string', fn: (s: string) => String(adler32(s)) },
     bcrypt: { params: ['string'], returns: 'string', fn: bcrypt },
