@@ -19,7 +19,10 @@ const helmCompatFlags = {
 
 export default class Template extends RelCommand {
   static override description =
-    'Render a chart locally and print the manifests, exactly like `helm template` (Go templates and .hbs Handlebars templates).';
+    'Render a chart locally and print the manifests, exactly like `helm template` (Go templates and .hbs Handlebars templates).\n\n' +
+    'A run hands its work to a render server when one is running (a background process that keeps the engine loaded; same output and exit code), ' +
+    'and otherwise renders itself and starts one, which exits after REL_RENDER_SERVER_IDLE seconds (default 600) without a request. ' +
+    'REL_RENDER_SERVER=0 never uses or starts one. See "Start-up and the render server" in the README.';
   static override examples = [
     '<%= config.bin %> template my-release ./mychart',
     '<%= config.bin %> template ./mychart-1.0.0.tgz -f prod.yaml --set image.tag=v2',
