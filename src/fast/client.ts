@@ -65,10 +65,22 @@ export function planServer(argv: string[], bundleFile: string, newerThan: string
 }
 
 /**
- * Sends the request and, on a whole reply, writes its output (in order) and resolves `done`.
- * Waits `aliveMs` for the server's first byte (a server busy rendering cannot send it).
+ * How long to wait for a server's first byte: a server rendering another request cannot send it
+ * (its renders are mostly synchronous), and rendering in-process is better than queueing.
+ * REL_RENDER_SERVER_ALIVE_MS sets it; default 100 ms, or 10 s with REL_RENDER_SERVER=require (tests
+ * on a loaded machine).
  */
-export function askServer(plan: ServerPlan, aliveMs = 250): Promise<ServerAnswer> {
+export function aliveMs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.REL_RENDER_SERVER_ALIVE_MS);
+  if (env.REL_RENDER_SERVER_ALIVE_MS && Number.isFinite(n) && n > 0) return n;
+  return serverMode(env) === 'require' ? 10_000 : 100;
+}
+
+/**
+ * Sends the request and, on a whole reply, writes its output (in order) and resolves `done`.
+ * Waits `wait` ms for the server's first byte ({@link aliveMs}).
+ */
+export function askServer(plan: ServerPlan, wait = aliveMs()): Promise<ServerAnswer> {
   try {
     statSync(plan.sock);
   } catch {
@@ -91,7 +103,7 @@ export function askServer(plan: ServerPlan, aliveMs = 250): Promise<ServerAnswer
       }
       resolve(a);
     };
-    const timer = setTimeout(() => finish({ kind: 'busy' }), aliveMs);
+    const timer = setTimeout(() => finish({ kind: 'busy' }), wait);
     sock.on('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ENOENT' || e.code === 'ECONNREFUSED' ? { kind: 'missing' } : { kind: 'broken' }));
     sock.on('connect', () => sock.write(`${JSON.stringify(plan.request)}\n`));
     sock.on('data', (chunk: Buffer) => {

@@ -172,7 +172,7 @@ describe('render server', () => {
       p.on('close', (code) => res({ stdout, stderr, code }));
     });
     await new Promise((r) => setTimeout(r, 400));
-    const during = rel(webapp, baseEnv(xdg, { REL_RENDER_SERVER: 'require' }));
+    const during = rel(webapp, baseEnv(xdg, { REL_RENDER_SERVER: 'require', REL_RENDER_SERVER_ALIVE_MS: '250' }));
     const slowDone = await slowRun;
     expect(slowDone.code, slowDone.stderr).toBe(0);
     expect(slowDone.stdout).toContain('sum: 4499998500000');
