@@ -86,30 +86,22 @@ const result = await build({
   supported: { 'dynamic-import': false },
   plugins: [singleCopyPlugin, lazyRequirePlugin],
 });
-// bin/run.js (CommonJS) loads the bundle through a CommonJS copy of src/fast/load.ts: require()
-// of one small file costs less start-up than import() of an ES module.
-await build({
-  entryPoints: [join(outDir, 'load.js')],
-  outfile: join(outDir, 'load.cjs'),
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  legalComments: 'none',
-  logLevel: 'warning',
-});
-// The render-server client (src/fast/client.ts): bin/run.js loads it on every `rel template`
-// before the bundle, to hand the command to a running server (src/fast/server.ts).
-await build({
-  entryPoints: [join(outDir, 'client.js')],
-  outfile: join(outDir, 'client.cjs'),
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+// Small CommonJS files bin/run.js requires (require() of one small file costs less start-up than
+// import() of an ES module): load.cjs, a copy of src/fast/load.ts that loads the bundle, and
+// client.cjs, src/fast/client.ts, which hands `rel template` to a running render server
+// (src/fast/server.ts) before the bundle is loaded.
+for (const name of ['load', 'client']) {
+  await build({
+    entryPoints: [join(outDir, `${name}.js`)],
+    outfile: join(outDir, `${name}.cjs`),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
 // --meta: what went into the bundle (https://esbuild.github.io/analyze/).
 if (process.argv.includes('--meta')) writeFileSync(join(outDir, 'template.meta.json'), JSON.stringify(result.metafile));
 const bundled = readFileSync(outFile, 'utf8');
