@@ -378,12 +378,14 @@ async function renderTemplate(o: TemplateOptions, warn: (m: string) => void, out
  * go-yaml-compatible codec, which gives helm's exact error text.
  */
 async function manifestHeadParser(): Promise<(text: string) => GoValue> {
-  const [jsyaml, { parseYaml }] = await Promise.all([import('js-yaml'), import('../encoding/yaml.js')]);
+  const [jsyaml, { parseYaml, mayHaveBadAnchorName }] = await Promise.all([import('js-yaml'), import('../encoding/yaml.js')]);
   const load = jsyaml.default.load;
   const schema = jsyaml.default.CORE_SCHEMA;
   return (text: string): GoValue => {
     // bytes that are not UTF-8 (engine/bytes.ts): go-yaml refuses them, only the exact codec says how
     if (hasRawBytes(text)) return parseYaml(text) as GoValue;
+    // anchor names go-yaml cannot scan (`&x.y`) but js-yaml accepts: the exact codec fails like helm
+    if (mayHaveBadAnchorName(text)) return parseYaml(text) as GoValue;
     // Most rendered manifests are plain block YAML: read just their heads (src/fast/manifest-head.ts).
     const quick = quickManifestHead(text);
     if (quick !== undefined) return quick;

@@ -24,6 +24,21 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/**
+ * json.Unmarshal's UnmarshalTypeError for a number beyond float64 inside otherwise valid JSON: Go keeps
+ * decoding (the number becomes nil) and returns the first such error with the decoded value.
+ */
+export class JsonPartialError extends JsonSyntaxError {
+  constructor(
+    message: string,
+    offset: number,
+    readonly partial: GoValue,
+  ) {
+    super(message, offset);
+    this.name = 'JsonPartialError';
+  }
+}
+
 /** The JSON form of a Go value, as json.Marshal sees it (object keys already sorted). */
 export type JNode =
   | { t: 'null' }
@@ -339,6 +354,8 @@ function describeChar(c: string): string {
 class JsonParser {
   i = 0;
   depth = 0;
+  /** The first number out of float64 range ([message, offset]); decoding goes on with nil. */
+  typeErr: [string, number] | undefined;
   constructor(readonly s: string) {}
 
   err(msg: string): never {
@@ -388,7 +405,7 @@ class JsonParser {
     }
     return v;
   }
-  number(): number {
+  number(): number | null {
     const s = this.s;
     const start = this.i;
     if (s[this.i] === '-') {
@@ -414,7 +431,8 @@ class JsonParser {
     const text = s.slice(start, this.i);
     const v = Number(text);
     if (!Number.isFinite(v)) {
-      throw new JsonSyntaxError(`json: cannot unmarshal number ${text} into Go value of type float64`, start);
+      this.typeErr ??= [`json: cannot unmarshal number ${text} into Go value of type float64`, start];
+      return null;
     }
     return v;
   }
@@ -645,6 +663,7 @@ export function unmarshalJson(text: string): GoValue {
   }
   p.ws();
   if (p.i < text.length) p.err(`invalid character ${describeChar(p.charAt())} after top-level value`);
+  if (p.typeErr) throw new JsonPartialError(p.typeErr[0], p.typeErr[1], v);
   return v;
 }
 
@@ -679,10 +698,19 @@ function jsonKind(v: GoValue): string {
 export function unmarshalJsonAs(text: string, target: 'map'): GoMap | null;
 export function unmarshalJsonAs(text: string, target: 'array'): GoValue[] | null;
 export function unmarshalJsonAs(text: string, target: 'map' | 'array'): GoMap | GoValue[] | null {
-  const v = unmarshalJson(text);
+  const goType = target === 'map' ? 'map[string]interface {}' : '[]interface {}';
+  let v: GoValue;
+  try {
+    v = unmarshalJson(text);
+  } catch (e) {
+    if (!(e instanceof JsonPartialError)) throw e;
+    // a top-level number (even out of range) cannot go into a map or slice
+    if (e.partial === null) throw new JsonSyntaxError(`json: cannot unmarshal number into Go value of type ${goType}`, 0);
+    if (target === 'array' ? Array.isArray(e.partial) : isGoMap(e.partial)) throw e;
+    throw new JsonSyntaxError(`json: cannot unmarshal ${jsonKind(e.partial)} into Go value of type ${goType}`, 0);
+  }
   // A JSON null sets the Go map/slice to nil.
   if (v === null) return null;
   if (target === 'array' ? Array.isArray(v) : isGoMap(v)) return v as GoMap | GoValue[];
-  const goType = target === 'map' ? 'map[string]interface {}' : '[]interface {}';
   throw new JsonSyntaxError(`json: cannot unmarshal ${jsonKind(v)} into Go value of type ${goType}`, 0);
 }

@@ -270,6 +270,13 @@ class Decoder {
     throw new YamlError(`yaml: ${msg}`, { file: this.file, line, col });
   }
 
+  /** go-yaml's scanner error for an anchor or alias name it cannot read (at offset `at` of the text). */
+  badName(name: string, at: number): never {
+    // go-yaml names no line for an error on the first line (its marks count lines from 0)
+    const line = at >= 0 ? this.lc.linePos(at).line : 1;
+    throw new YamlError(`yaml: ${line > 1 ? `line ${line}: ` : ''}${badAnchorMessage(name)}`, { file: this.file, line });
+  }
+
   countDecode(node: YNode | undefined): void {
     this.decodeCount++;
     if (this.aliasDepth > 0) this.aliasCount++;
@@ -285,8 +292,12 @@ class Decoder {
       return { k: 'null' };
     }
     const anchor = (node as { anchor?: string }).anchor;
-    if (anchor && !isAlias(node)) this.anchors.set(anchor, node);
+    if (anchor && !isAlias(node)) {
+      if (!goYamlAnchorName(anchor)) this.badName(anchor, this.text.lastIndexOf('&' + anchor, node.range?.[0] ?? this.text.length));
+      this.anchors.set(anchor, node);
+    }
     if (isAlias(node)) {
+      if (!goYamlAnchorName(node.source)) this.badName(node.source, node.range?.[0] ?? -1);
       const target = this.anchors.get(node.source);
       if (!target) this.fail(`unknown anchor '${node.source}' referenced`, node);
       if (this.inProgress.has(target)) this.fail(`anchor '${node.source}' value contains itself`, node);
@@ -733,6 +744,11 @@ function goYamlSyntaxMessage(text: string, err: YamlLibError): string {
   const off = parserStyle ? skipToToken(text, rawOff) : rawOff;
   const line0 = off >= text.length ? streamEndLine(text) : lineAt(text, off);
   const msg = err.message;
+  // `&` or `*` without a name: go-yaml's anchor scanner fails where the indicator stands
+  if (/^(Alias|Anchor) cannot be an empty string/.test(msg)) {
+    const ind = text.lastIndexOf(msg.startsWith('Alias') ? '*' : '&', rawOff);
+    return scannerWhere(lineAt(text, ind >= 0 ? ind : rawOff)) + 'did not find expected alphabetic or numeric character';
+  }
   switch (err.code) {
     case 'BLOCK_AS_IMPLICIT_KEY':
     case 'MULTILINE_IMPLICIT_KEY': {
@@ -1033,6 +1049,31 @@ function parseDocs(text: string, opts?: ParseOpts): { docs: YDocument.Parsed[]; 
   return { docs, lc };
 }
 
+/**
+ * Whether go-yaml's scanner reads `name` (as the YAML library read it, up to a blank or flow indicator)
+ * as a whole anchor/alias name: only [0-9A-Za-z_-] belong to a name, and the character after it must
+ * end the token.
+ */
+function goYamlAnchorName(name: string): boolean {
+  const n = /^[0-9A-Za-z_-]*/.exec(name)![0].length;
+  if (n === 0) return false;
+  return n === name.length || '?:,]}%'.includes(name[n]);
+}
+
+/** go-yaml's scanner message for a name goYamlAnchorName rejects: '@' and '`' end the name but start no token. */
+function badAnchorMessage(name: string): string {
+  const c = name[/^[0-9A-Za-z_-]*/.exec(name)![0].length];
+  return name.length > 0 && (c === '@' || c === '`') ? 'found character that cannot start any token' : 'did not find expected alphabetic or numeric character';
+}
+
+/**
+ * Whether the text may hold an anchor or alias name that go-yaml's scanner rejects although YAML 1.2
+ * parsers accept it (`&x.y`, `*semver.Version`): such text must go through parseYaml for go-yaml's error.
+ */
+export function mayHaveBadAnchorName(text: string): boolean {
+  return /(?:^|[\s[{,])[&*][0-9A-Za-z_-]*[^\s0-9A-Za-z_\-?:,\]}%]/.test(text);
+}
+
 /** go-yaml resolves aliases while parsing: an unknown alias before a syntax error is reported first. */
 function unknownAliasBefore(text: string, off: number): string | undefined {
   const anchors = new Set<string>();
@@ -1283,6 +1324,8 @@ function parseFast(text: string, sf?: ParseOpts['stringField']): GoValue | undef
 /** All documents through the fast path (only the first when `firstOnly`), or undefined. */
 function parseFastAll(text: string, firstOnly: boolean, sf?: ParseOpts['stringField']): GoValue[] | undefined {
   // Merge keys (go-yaml v2's order-dependent semantics) and collection or explicit keys go the exact way.
+  // anchor/alias names go-yaml's scanner rejects (`*semver.Version`): the exact path words the error
+  if (mayHaveBadAnchorName(text)) return undefined;
   if (text.includes('<<') || /[\]}][ \t]*:(?:[ \t\r\n]|$)|(?:^|\n)[ \t-]*\?(?:[ \t\r\n]|$)/.test(text)) return undefined;
   let docs: unknown[];
   try {

@@ -1,5 +1,5 @@
 /** Sprig list, dict, default and reflection functions (list.go, dict.go, defaults.go, reflect.go). */
-import { GoError, GoStruct, goTypeName, isGoMap, mapAssignableToIface, mapElemZero, markNamedMap, namedMapType, newMap, sliceOf, sliceTypeName, type FuncMap, type FuncSpec, type GoMap, type GoValue } from '../types.js';
+import { GoError, GoStruct, goTypeName, isGoMap, mapAssignableToIface, mapElemZero, markNamedMap, namedMapType, newMap, nilSlice, sliceOf, sliceTypeName, type FuncMap, type FuncSpec, type GoMap, type GoValue } from '../types.js';
 import { NIL_DEREF, deepEqual, empty, ifaceConversion, kindOf, sliceElems, strval, toInt64 } from './convert.js';
 
 // ---- lists -------------------------------------------------------------------
@@ -85,10 +85,10 @@ export function listFuncs(): FuncMap {
   both(m, 'rest', 'mustRest', {
     params: ['any'],
     returns: '[]interface {}',
-    // Sprig returns a nil interface for an empty list (JSON null, "<no value>" when printed).
+    // Sprig returns a nil []interface{} for an empty list: prints as "[]", typeOf "[]interface {}", JSON null.
     fn: (l: GoValue) => {
       const a = listArg(l, (k) => `Cannot find rest on type ${k}`);
-      return a.length === 0 ? null : a.slice(1);
+      return a.length === 0 ? nilSlice() : a.slice(1);
     },
   });
   both(m, 'initial', 'mustInitial', {
@@ -96,7 +96,7 @@ export function listFuncs(): FuncMap {
     returns: '[]interface {}',
     fn: (l: GoValue) => {
       const a = listArg(l, (k) => `Cannot find initial on type ${k}`);
-      return a.length === 0 ? null : a.slice(0, -1);
+      return a.length === 0 ? nilSlice() : a.slice(0, -1);
     },
   });
   both(m, 'reverse', 'mustReverse', {

@@ -3,8 +3,8 @@
  * Codecs come from src/encoding: Go's encoding/json, sigs.k8s.io/yaml, BurntSushi/toml.
  */
 import { createRequire } from 'node:module';
-import { GoError, newMap, type FuncMap, type GoValue } from '../types.js';
-import { marshalJson, unmarshalJson, unmarshalJsonAs } from '../../encoding/json.js';
+import { GoError, newMap, type FuncMap, type GoMap, type GoValue } from '../types.js';
+import { JsonPartialError, marshalJson, unmarshalJson, unmarshalJsonAs } from '../../encoding/json.js';
 import { parseYamlArray, parseYamlMap, toYaml, toYamlPretty } from '../../encoding/yaml.js';
 import { toToml } from '../../encoding/toml.js';
 import { GoTime } from './time.js';
@@ -169,7 +169,8 @@ export function helmOwnFuncs(): FuncMap {
         try {
           return jsonIntoMap(s);
         } catch (e) {
-          const m = newMap();
+          // json.Unmarshal fills the map as far as it decoded before reporting a number out of range
+          const m = e instanceof JsonPartialError ? (e.partial as GoMap) : newMap();
           m.Error = errMsg(e);
           return m;
         }

@@ -213,13 +213,17 @@ function parseGoFloat(text: string): number | undefined {
     if (!m || (m[2] === '' && (m[3] ?? '') === '') || m[4] === undefined) return undefined;
     const mant = parseInt((m[2] || '0') + (m[3] ?? ''), 16);
     const v = mant * Math.pow(2, Number(m[4]) - 4 * (m[3] ?? '').length);
+    if (!Number.isFinite(v)) return undefined;
     return m[1] === '-' ? -v : v;
   }
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
     if (/^[+-]?(inf|infinity|nan)$/i.test(s)) s = s.toLowerCase().startsWith('-') ? '-Infinity' : s.toLowerCase().includes('nan') ? 'NaN' : 'Infinity';
     else return undefined;
+    return Number(s);
   }
-  return Number(s);
+  // strconv.ParseFloat reports ErrRange for a finite literal beyond float64 (1e400): not a float then
+  const v = Number(s);
+  return Number.isFinite(v) ? v : undefined;
 }
 
 /** Go's parse.newNumber. */

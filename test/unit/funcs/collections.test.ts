@@ -112,7 +112,11 @@ describe('list, dict, default and reflection functions', () => {
     expect(errorOf('slice', [1n, 2n, 3n], 2n, 1n)).toBe('reflect.Value.Slice: slice index out of bounds');
     expect(errorOf('concat', [1n], 'x')).toBe('Cannot concat type string as list');
     expect(errorOf('append', null, 1n)).toBe('runtime error: invalid memory address or nil pointer dereference');
-    expect(call('rest', [])).toBeNull(); // Sprig: nil for an empty list (helm's toJson prints null)
+    // Sprig: a nil []interface{} for an empty list (prints "[]", typeOf "[]interface {}", toJson null)
+    expect(show('rest', [])).toBe('[]');
+    expect(show('initial', [])).toBe('[]');
+    expect(show('typeOf', call('mustRest', []))).toBe('[]interface {}');
+    expect(call('toJson', call('initial', []))).toBe('null');
   });
 });
 

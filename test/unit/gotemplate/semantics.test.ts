@@ -145,6 +145,10 @@ describe('execution errors', () => {
 const parseErrors: [string, string][] = [
   ["{{ 'ab' }}", 'template: t:1: malformed character constant: \'ab\''],
   ['{{ 0x }}', 'template: t:1: illegal number syntax: "0x"'],
+  // strconv.ParseFloat reports ErrRange beyond float64: not a number for text/template
+  ['{{ 1e400 }}', 'template: t:1: illegal number syntax: "1e400"'],
+  ['{{ -1e400 }}', 'template: t:1: illegal number syntax: "-1e400"'],
+  ['{{ 0x1p99999 }}', 'template: t:1: illegal number syntax: "0x1p99999"'],
   ['{{ 99999999999999999999 }}', 'template: t:1: integer overflow: "99999999999999999999"'],
   ['{{ "\\q" }}', 'template: t:1: invalid syntax'],
   ['{{ nosuch }}', 'template: t:1: function "nosuch" not defined'],
