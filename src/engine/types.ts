@@ -258,9 +258,10 @@ export function newMap(): GoMap {
 
 export function isGoMap(v: unknown): v is GoMap {
   if (v === null || typeof v !== 'object') return false;
-  if (Array.isArray(v) || v instanceof Uint8Array || v instanceof GoStruct || v instanceof GoFunction || v instanceof GoInt) return false;
+  // Instances of GoStruct, GoFunction, GoInt and Uint8Array have other prototypes; one prototype
+  // lookup (instead of a chain walk per class) matters on this hot path, and more on proxies.
   const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
+  return (proto === Object.prototype || proto === null) && !Array.isArray(v);
 }
 
 export function isGoStruct(v: unknown): v is GoStruct {

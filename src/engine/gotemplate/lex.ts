@@ -96,54 +96,94 @@ function isPrintASCII(r: number): boolean {
   return r >= 0x20 && r < 0x7f;
 }
 
-const SPACE_CHARS = ' \t\r\n';
-
-function rightTrimLength(s: string): number {
-  let i = s.length;
-  while (i > 0 && SPACE_CHARS.includes(s[i - 1]!)) i--;
-  return s.length - i;
-}
-
-function leftTrimLength(s: string, from: number): number {
-  let i = from;
-  while (i < s.length && SPACE_CHARS.includes(s[i]!)) i++;
-  return i - from;
-}
-
 export interface LexOptions {
   breakOK: boolean;
   continueOK: boolean;
 }
 
-/** Tokenizes the whole input (stopping at the first error item). */
+/** Go's isAlphaNumeric as a sticky regular expression (letters, digits, `_`). */
+const ALNUM_RUN = /[\p{L}\p{Nd}_]*/uy;
+
+/** The end of the run of alphanumeric characters (letters, digits, `_`) starting at `p`. */
+function scanAlphaNumeric(input: string, p: number): number {
+  ALNUM_RUN.lastIndex = p;
+  ALNUM_RUN.test(input);
+  return ALNUM_RUN.lastIndex;
+}
+
+/**
+ * Tokenizes the whole input (stopping at the first error item).
+ *
+ * One loop over the input with the states of Go's lexer (lexText, lexLeftDelim, lexComment,
+ * lexInsideAction, lexSpace, lexRightDelim, …) written out in place: the first render of a
+ * short `rel template` run executes this as unoptimized bytecode, where a function call per
+ * character (Go's next/peek/backup) costs more than the scanning itself.
+ */
 export function lex(input: string, leftDelim: string, rightDelim: string, opts: LexOptions): Item[] {
   const items: Item[] = [];
+  const n = input.length;
+  const ldLen = leftDelim.length;
+  const rdLen = rightDelim.length;
+  const rd0 = rightDelim.codePointAt(0);
   let pos = 0;
   let start = 0;
-  let width = 0;
   let parenDepth = 0;
   // line tracking: 1 + number of newlines before a position
   let linePos = 0;
   let lineNo = 1;
+  let nextNl = input.indexOf('\n');
   const lineAt = (p: number): number => {
     if (p < linePos) {
       linePos = 0;
       lineNo = 1;
+      nextNl = input.indexOf('\n');
     }
-    for (let i = linePos; i < p; i++) if (input.charCodeAt(i) === 10) lineNo++;
+    while (nextNl >= 0 && nextNl < p) {
+      lineNo++;
+      nextNl = input.indexOf('\n', nextNl + 1);
+    }
     linePos = p;
     return lineNo;
   };
+  /** Emits input[start:pos] as a `t` item. */
   const emit = (t: T): void => {
     items.push({ t, pos: start, val: input.slice(start, pos), line: lineAt(start) });
     start = pos;
   };
-  const errorf = (msg: string): null => {
+  const errorf = (msg: string): Item[] => {
     items.push({ t: T.Error, pos: start, val: msg, line: lineAt(start) });
-    return null;
+    return items;
   };
+  const codePoint = (p: number): number => (p >= n ? EOF : input.codePointAt(p)!);
+  /** Go's atTerminator with the lexer at `p`: may an identifier end here? */
+  const atTerminator = (p: number): boolean => {
+    const r = codePoint(p);
+    switch (r) {
+      case 32:
+      case 9:
+      case 13:
+      case 10:
+      case EOF:
+      case 46: // .
+      case 44: // ,
+      case 124: // |
+      case 58: // :
+      case 41: // )
+      case 40: // (
+        return true;
+    }
+    return r === rd0;
+  };
+  const badChar = (r: number): string => sprintf('bad character %#U', BigInt(r >= 0xd800 && r <= 0xdfff ? 0xfffd : r));
+  const leftTrimEnd = (p: number): number => {
+    while (p < n && isSpace(input.charCodeAt(p))) p++;
+    return p;
+  };
+
+  // Numbers (less common than the rest): Go's scanNumber with its next/backup/accept helpers.
+  let width = 0;
   const next = (): number => {
-    if (pos >= input.length) {
+    if (pos >= n) {
       width = 0;
       return EOF;
     }
@@ -173,242 +213,6 @@ export function lex(input: string, leftDelim: string, rightDelim: string, opts: 
     }
     backup();
   };
-  const hasLeftTrimMarker = (p: number): boolean => input.charCodeAt(p) === 45 && isSpace(input.charCodeAt(p + 1));
-  const hasRightTrimMarker = (p: number): boolean => isSpace(input.charCodeAt(p)) && input.charCodeAt(p + 1) === 45;
-  /** 0: not at the right delimiter; 1: at it; 2: at it with a trim marker (" -}}"). */
-  const atRightDelim = (): number => {
-    if (input.startsWith(rightDelim, pos)) return 1;
-    if (hasRightTrimMarker(pos) && input.startsWith(rightDelim, pos + 2)) return 2;
-    return 0;
-  };
-  const rd0 = rightDelim.codePointAt(0);
-  const atTerminator = (): boolean => {
-    const r = peek();
-    if (isSpace(r)) return true;
-    switch (r) {
-      case EOF:
-      case 46: // .
-      case 44: // ,
-      case 124: // |
-      case 58: // :
-      case 41: // )
-      case 40: // (
-        return true;
-    }
-    return r === rd0;
-  };
-  const badChar = (r: number): string => sprintf('bad character %#U', BigInt(r >= 0xd800 && r <= 0xdfff ? 0xfffd : r));
-
-  type State = (() => State) | null;
-
-  const lexText = (): State => {
-    width = 0;
-    const x = input.indexOf(leftDelim, pos);
-    if (x >= 0) {
-      if (x > pos) {
-        pos = x;
-        let trimLength = 0;
-        const delimEnd = pos + leftDelim.length;
-        if (hasLeftTrimMarker(delimEnd)) trimLength = rightTrimLength(input.slice(start, pos));
-        pos -= trimLength;
-        if (pos > start) emit(T.Text);
-        pos += trimLength;
-        start = pos;
-      }
-      return lexLeftDelim;
-    }
-    pos = input.length;
-    if (pos > start) emit(T.Text);
-    emit(T.EOF);
-    return null;
-  };
-
-  const lexLeftDelim = (): State => {
-    pos += leftDelim.length;
-    const trimSpace = hasLeftTrimMarker(pos);
-    const afterMarker = trimSpace ? 2 : 0;
-    if (input.startsWith('/*', pos + afterMarker)) {
-      pos += afterMarker;
-      start = pos;
-      return lexComment;
-    }
-    emit(T.LeftDelim);
-    pos += afterMarker;
-    start = pos;
-    parenDepth = 0;
-    return lexInsideAction;
-  };
-
-  const lexComment = (): State => {
-    pos += 2;
-    const x = input.indexOf('*/', pos);
-    if (x < 0) return errorf('unclosed comment');
-    pos = x + 2;
-    const d = atRightDelim();
-    if (d === 0) return errorf('comment ends before closing delimiter');
-    const trimSpace = d === 2;
-    if (trimSpace) pos += 2;
-    pos += rightDelim.length;
-    if (trimSpace) pos += leftTrimLength(input, pos);
-    start = pos;
-    return lexText;
-  };
-
-  const lexRightDelim = (): State => {
-    const trimSpace = atRightDelim() === 2;
-    if (trimSpace) {
-      pos += 2;
-      start = pos;
-    }
-    pos += rightDelim.length;
-    emit(T.RightDelim);
-    if (trimSpace) {
-      pos += leftTrimLength(input, pos);
-      start = pos;
-    }
-    return lexText;
-  };
-
-  const lexInsideAction = (): State => {
-    if (atRightDelim() !== 0) {
-      if (parenDepth === 0) return lexRightDelim;
-      return errorf('unclosed left paren');
-    }
-    const r = next();
-    if (r === EOF) return errorf('unclosed action');
-    if (isSpace(r)) {
-      backup();
-      return lexSpace;
-    }
-    switch (r) {
-      case 61: // =
-        emit(T.Assign);
-        return lexInsideAction;
-      case 58: // :
-        if (next() !== 61) return errorf('expected :=');
-        emit(T.Declare);
-        return lexInsideAction;
-      case 124:
-        emit(T.Pipe);
-        return lexInsideAction;
-      case 34:
-        return lexQuote;
-      case 96:
-        return lexRawQuote;
-      case 36:
-        return lexVariable;
-      case 39:
-        return lexChar;
-      case 46: // .
-        if (pos < input.length) {
-          const c = input.charCodeAt(pos);
-          if (c < 48 || c > 57) return lexField;
-        }
-        backup();
-        return lexNumber;
-      case 40:
-        emit(T.LeftParen);
-        parenDepth++;
-        return lexInsideAction;
-      case 41:
-        parenDepth--;
-        if (parenDepth < 0) return errorf('unexpected right paren');
-        emit(T.RightParen);
-        return lexInsideAction;
-    }
-    if (r === 43 || r === 45 || (r >= 48 && r <= 57)) {
-      backup();
-      return lexNumber;
-    }
-    if (isAlphaNumeric(r)) {
-      backup();
-      return lexIdentifier;
-    }
-    if (r <= 0x7f && isPrintASCII(r)) {
-      emit(T.Char);
-      return lexInsideAction;
-    }
-    return errorf(sprintf('unrecognized character in action: %#U', BigInt(r >= 0xd800 && r <= 0xdfff ? 0xfffd : r)));
-  };
-
-  const lexSpace = (): State => {
-    let numSpaces = 0;
-    for (;;) {
-      const r = peek();
-      if (!isSpace(r)) break;
-      next();
-      numSpaces++;
-    }
-    // A trim-marked closing delimiter has a minus after a space.
-    if (hasRightTrimMarker(pos - 1) && input.startsWith(rightDelim, pos - 1 + 2)) {
-      backup();
-      if (numSpaces === 1) return lexRightDelim;
-    }
-    emit(T.Space);
-    return lexInsideAction;
-  };
-
-  const lexIdentifier = (): State => {
-    for (;;) {
-      const r = next();
-      if (isAlphaNumeric(r)) continue;
-      backup();
-      const word = input.slice(start, pos);
-      if (!atTerminator()) return errorf(badChar(r));
-      const kw = KEYWORDS[word];
-      if (kw !== undefined && kw > T.Keyword) {
-        if ((kw === T.Break && !opts.breakOK) || (kw === T.Continue && !opts.continueOK)) emit(T.Identifier);
-        else emit(kw);
-      } else if (word[0] === '.') emit(T.Field);
-      else if (word === 'true' || word === 'false') emit(T.Bool);
-      else emit(T.Identifier);
-      return lexInsideAction;
-    }
-  };
-
-  const lexField = (): State => lexFieldOrVariable(T.Field);
-
-  const lexVariable = (): State => {
-    if (atTerminator()) {
-      emit(T.Variable);
-      return lexInsideAction;
-    }
-    return lexFieldOrVariable(T.Variable);
-  };
-
-  const lexFieldOrVariable = (typ: T): State => {
-    if (atTerminator()) {
-      emit(typ === T.Variable ? T.Variable : T.Dot);
-      return lexInsideAction;
-    }
-    let r: number;
-    for (;;) {
-      r = next();
-      if (!isAlphaNumeric(r)) {
-        backup();
-        break;
-      }
-    }
-    if (!atTerminator()) return errorf(badChar(r));
-    emit(typ);
-    return lexInsideAction;
-  };
-
-  const lexChar = (): State => {
-    for (;;) {
-      const c = next();
-      if (c === 92) {
-        const r = next();
-        if (r !== EOF && r !== 10) continue;
-        return errorf('unterminated character constant');
-      }
-      if (c === EOF || c === 10) return errorf('unterminated character constant');
-      if (c === 39) break;
-    }
-    emit(T.CharConstant);
-    return lexInsideAction;
-  };
-
   const scanNumber = (): boolean => {
     accept('+-');
     let digits = '0123456789_';
@@ -434,43 +238,212 @@ export function lex(input: string, leftDelim: string, rightDelim: string, opts: 
     }
     return true;
   };
-
-  const lexNumber = (): State => {
-    if (!scanNumber()) return errorf(sprintf('bad number syntax: %q', input.slice(start, pos)));
+  /** lexNumber with the number starting at pos; false after an error item. */
+  const lexNumber = (): boolean => {
+    if (!scanNumber()) {
+      errorf(sprintf('bad number syntax: %q', input.slice(start, pos)));
+      return false;
+    }
     const sign = peek();
     if (sign === 43 || sign === 45) {
-      if (!scanNumber() || input[pos - 1] !== 'i') return errorf(sprintf('bad number syntax: %q', input.slice(start, pos)));
+      if (!scanNumber() || input[pos - 1] !== 'i') {
+        errorf(sprintf('bad number syntax: %q', input.slice(start, pos)));
+        return false;
+      }
       emit(T.Complex);
     } else emit(T.Number);
-    return lexInsideAction;
+    return true;
   };
 
-  const lexQuote = (): State => {
-    for (;;) {
-      const c = next();
-      if (c === 92) {
-        const r = next();
-        if (r !== EOF && r !== 10) continue;
-        return errorf('unterminated quoted string');
+  for (;;) {
+    // lexText: up to the next left delimiter
+    const x = input.indexOf(leftDelim, pos);
+    if (x < 0) {
+      pos = n;
+      if (pos > start) emit(T.Text);
+      emit(T.EOF);
+      return items;
+    }
+    if (x > pos) {
+      // text before a trim-marked delimiter ("{{- ") loses its trailing spaces
+      let end = x;
+      const c = x + ldLen;
+      if (input.charCodeAt(c) === 45 && isSpace(input.charCodeAt(c + 1))) {
+        while (end > start && isSpace(input.charCodeAt(end - 1))) end--;
       }
-      if (c === EOF || c === 10) return errorf('unterminated quoted string');
-      if (c === 34) break;
+      if (end > start) {
+        pos = end;
+        emit(T.Text);
+      }
+      start = pos = x;
     }
-    emit(T.String);
-    return lexInsideAction;
-  };
 
-  const lexRawQuote = (): State => {
+    // lexLeftDelim
+    pos += ldLen;
+    const afterMarker = input.charCodeAt(pos) === 45 && isSpace(input.charCodeAt(pos + 1)) ? 2 : 0;
+    if (input.startsWith('/*', pos + afterMarker)) {
+      // lexComment
+      pos += afterMarker;
+      start = pos;
+      const y = input.indexOf('*/', pos + 2);
+      if (y < 0) return errorf('unclosed comment');
+      pos = y + 2;
+      let d = 0;
+      if (input.startsWith(rightDelim, pos)) d = 1;
+      else if (isSpace(input.charCodeAt(pos)) && input.charCodeAt(pos + 1) === 45 && input.startsWith(rightDelim, pos + 2)) d = 2;
+      if (d === 0) return errorf('comment ends before closing delimiter');
+      if (d === 2) pos += 2;
+      pos += rdLen;
+      if (d === 2) pos = leftTrimEnd(pos);
+      start = pos;
+      continue;
+    }
+    emit(T.LeftDelim);
+    pos += afterMarker;
+    start = pos;
+    parenDepth = 0;
+
+    // lexInsideAction, until the right delimiter
     for (;;) {
-      const c = next();
-      if (c === EOF) return errorf('unterminated raw quoted string');
-      if (c === 96) break;
+      // (start === pos here)
+      let d = 0;
+      if (input.startsWith(rightDelim, pos)) d = 1;
+      else if (isSpace(input.charCodeAt(pos)) && input.charCodeAt(pos + 1) === 45 && input.startsWith(rightDelim, pos + 2)) d = 2;
+      if (d !== 0 && parenDepth !== 0) return errorf('unclosed left paren');
+      let spaceBeforeTrim = false;
+      if (d === 0) {
+        if (pos >= n) return errorf('unclosed action');
+        const r = input.charCodeAt(pos);
+        if (isSpace(r)) {
+          // lexSpace
+          const first = pos;
+          do pos++;
+          while (pos < n && isSpace(input.charCodeAt(pos)));
+          // a trim-marked closing delimiter has a minus after a space
+          if (input.charCodeAt(pos) === 45 && input.startsWith(rightDelim, pos + 1)) {
+            pos--; // before the space
+            if (pos === first) spaceBeforeTrim = true; // on the delimiter: lexRightDelim
+          }
+          if (!spaceBeforeTrim) {
+            emit(T.Space);
+            continue;
+          }
+        } else {
+          switch (r) {
+            case 61: // =
+              pos++;
+              emit(T.Assign);
+              continue;
+            case 58: // :
+              pos++;
+              if (pos >= n || input.charCodeAt(pos) !== 61) return errorf('expected :=');
+              pos++;
+              emit(T.Declare);
+              continue;
+            case 124: // |
+              pos++;
+              emit(T.Pipe);
+              continue;
+            case 34: // "
+            case 39: {
+              // lexQuote, lexChar
+              let p = pos + 1;
+              for (;;) {
+                const c = p < n ? input.charCodeAt(p) : EOF;
+                if (c === 92) {
+                  const e = p + 1 < n ? input.charCodeAt(p + 1) : EOF;
+                  if (e !== EOF && e !== 10) {
+                    p += 2;
+                    continue;
+                  }
+                  return errorf(r === 34 ? 'unterminated quoted string' : 'unterminated character constant');
+                }
+                if (c === EOF || c === 10) return errorf(r === 34 ? 'unterminated quoted string' : 'unterminated character constant');
+                p++;
+                if (c === r) break;
+              }
+              pos = p;
+              emit(r === 34 ? T.String : T.CharConstant);
+              continue;
+            }
+            case 96: {
+              // lexRawQuote
+              const e = input.indexOf('`', pos + 1);
+              if (e < 0) return errorf('unterminated raw quoted string');
+              pos = e + 1;
+              emit(T.RawString);
+              continue;
+            }
+            case 36: // $
+            case 46: {
+              // .
+              if (r === 46 && (pos + 1 >= n || (input.charCodeAt(pos + 1) >= 48 && input.charCodeAt(pos + 1) <= 57))) {
+                if (!lexNumber()) return items;
+                continue;
+              }
+              // lexVariable, lexField (lexFieldOrVariable)
+              pos++;
+              if (atTerminator(pos)) {
+                emit(r === 36 ? T.Variable : T.Dot);
+                continue;
+              }
+              pos = scanAlphaNumeric(input, pos);
+              if (!atTerminator(pos)) return errorf(badChar(codePoint(pos)));
+              emit(r === 36 ? T.Variable : T.Field);
+              continue;
+            }
+            case 40: // (
+              pos++;
+              emit(T.LeftParen);
+              parenDepth++;
+              continue;
+            case 41: // )
+              pos++;
+              parenDepth--;
+              if (parenDepth < 0) return errorf('unexpected right paren');
+              emit(T.RightParen);
+              continue;
+          }
+          if (r === 43 || r === 45 || (r >= 48 && r <= 57)) {
+            if (!lexNumber()) return items;
+            continue;
+          }
+          const cp = input.codePointAt(pos)!;
+          if (isAlphaNumeric(cp)) {
+            // lexIdentifier
+            pos = scanAlphaNumeric(input, pos);
+            if (!atTerminator(pos)) return errorf(badChar(codePoint(pos)));
+            const word = input.slice(start, pos);
+            const kw = Object.hasOwn(KEYWORDS, word) ? KEYWORDS[word]! : undefined;
+            if (kw !== undefined && kw > T.Keyword) {
+              if ((kw === T.Break && !opts.breakOK) || (kw === T.Continue && !opts.continueOK)) emit(T.Identifier);
+              else emit(kw);
+            } else if (word === 'true' || word === 'false') emit(T.Bool);
+            else emit(T.Identifier);
+            continue;
+          }
+          if (cp <= 0x7f && isPrintASCII(cp)) {
+            pos++;
+            emit(T.Char);
+            continue;
+          }
+          pos += cp > 0xffff ? 2 : 1;
+          return errorf(sprintf('unrecognized character in action: %#U', BigInt(cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp)));
+        }
+      }
+      // lexRightDelim (d === 2 or a single space before " -}}": a trim marker)
+      const trimSpace = spaceBeforeTrim ? !input.startsWith(rightDelim, pos) : d === 2;
+      if (trimSpace) {
+        pos += 2;
+        start = pos;
+      }
+      pos += rdLen;
+      emit(T.RightDelim);
+      if (trimSpace) {
+        pos = leftTrimEnd(pos);
+        start = pos;
+      }
+      break;
     }
-    emit(T.RawString);
-    return lexInsideAction;
-  };
-
-  let state: State = lexText;
-  while (state) state = state();
-  return items;
+  }
 }
