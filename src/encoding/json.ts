@@ -675,6 +675,7 @@ export function decodeJsonPrefix(text: string): { value: GoValue; end: number } 
   const p = new JsonParser(text);
   try {
     const value = p.value('looking for beginning of value');
+    if (p.typeErr) throw new JsonPartialError(p.typeErr[0], p.typeErr[1], value);
     return { value, end: p.i };
   } catch (e) {
     if (e instanceof RangeError) throw new JsonSyntaxError('exceeded max depth', p.i);

@@ -12,7 +12,7 @@
  * *without* the "failed parsing --set data: " prefix; `helmMessage` holds the full text Helm prints.
  */
 import { isGoMap, newMap, type GoMap, type GoValue } from '../engine/types.js';
-import { decodeJsonPrefix, unmarshalJson } from '../encoding/json.js';
+import { decodeJsonPrefix, JsonSyntaxError, unmarshalJson } from '../encoding/json.js';
 
 /** Helm's strvals.MaxIndex. */
 export const MAX_INDEX = 65536;
@@ -424,7 +424,7 @@ export function parseSetJSON(expr: string, into: GoMap = newMap()): GoMap {
   try {
     new Parser(expr, into, 'json', () => null).parse();
   } catch (e) {
-    if (e instanceof ParseFailure || e instanceof SyntaxError || (e as Error)?.name === 'JsonSyntaxError') {
+    if (e instanceof ParseFailure || e instanceof SyntaxError || e instanceof JsonSyntaxError) {
       throw new StrvalsError(expr, undefined, `failed parsing --set-json data ${expr}`);
     }
     throw e;

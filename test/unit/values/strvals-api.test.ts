@@ -30,6 +30,15 @@ describe('strvals API', () => {
     } catch (e) {
       expect((e as StrvalsError).helmMessage).toBe('failed parsing --set-json data a={bad');
     }
+    // a number beyond float64 is json.Unmarshal's type error, not a nil value (helm 4.1.4 fails)
+    for (const expr of ['a=1e309', 'a=[1,-1e999]']) {
+      try {
+        parseSetJSON(expr);
+        expect.unreachable();
+      } catch (e) {
+        expect((e as StrvalsError).helmMessage).toBe(`failed parsing --set-json data ${expr}`);
+      }
+    }
   });
   it('caps list indexes at 65536', () => {
     expect(() => parseSet('a[65537]=1')).toThrow('index of 65537 is greater than maximum supported index of 65536');
