@@ -282,6 +282,7 @@ export async function runDeploy(
       description: forced ? `Deployed outside its window (--force): ${forced}` : flags.description,
       extra: { strategy: type, trigger },
       resume: resumeRelease,
+      preflight: rollout ? (objs, current) => rollout!.preflight(objs, current) : undefined,
       applyObjects: rollout ? (objs, rls, prev) => rollout!.run(objs, rls, prev, resumeState) : undefined,
       recordMeasurements: rollout ? () => rollout!.measurements : undefined,
     });

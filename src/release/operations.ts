@@ -46,6 +46,11 @@ export interface DeployOptions {
   extra?: RelExtra;
   /** Apply the objects of this revision; default is the plain apply of all objects. Progressive strategies replace it. */
   applyObjects?: (objs: KubeObject[], rls: Release, previous: Release | undefined) => Promise<void>;
+  /**
+   * Refuses the deploy before the release record is written and before anything in the cluster changes (after the
+   * ownership check, before a server dry run): progressive strategies check that their rollout can run.
+   */
+  preflight?: (objs: KubeObject[], current: Release | undefined) => Promise<void>;
   /** Continue this pending revision (left by a process that died) instead of starting a new one. */
   resume?: Release;
   /** Analysis measurements to keep with the revision (progressive strategies). */
@@ -114,6 +119,7 @@ export async function deploy(ctx: ReleaseContext, opts: DeployOptions): Promise<
   if (opts.dryRun === 'client') return { ...rls, info: { ...rls.info, status: 'pending-install', description: 'Dry run complete' } };
 
   await checkOwnership(ctx, objects, opts.name);
+  if (opts.preflight) await opts.preflight(objects, current);
   if (opts.dryRun === 'server') {
     for (const o of objects) await ctx.kube.apply(o, { dryRun: true });
     return { ...rls, info: { ...rls.info, description: 'Dry run complete' } };

@@ -153,22 +153,17 @@ export class ProgressiveRollout {
       return;
     }
     this.rendered = objects;
-    const prevObjects = parseManifest(previous.manifest ?? '').map((d) => withOwnership(d.object, rls.name, this.ctx.namespace));
+    const prevObjects = this.previousObjects(previous);
     this.plans = await this.plan(objects, prevObjects);
     if (this.plans.length === 0) {
       this.log('  no Deployment changed its pod template: applying directly');
       await applyAll(this.ctx, objects);
       return;
     }
+    this.refuse(this.plans);
     if (this.opts.strategy === 'canary' && (this.opts.header || this.opts.cookie)) {
-      const byWeight = this.plans.filter((p) => p.target.router !== 'nginx' && p.target.router !== 'gateway');
-      if (byWeight.length > 0 && this.opts.steps.includes(0)) {
-        throw new UserError(`a canary step at weight 0 reaches the canary only by header or cookie, which the nginx and gateway routers do; ${byWeight.map((p) => p.router.describe()).join(', ')} route by weight`, {
-          exitCode: ExitCode.USAGE,
-          hint: 'Start the canary at a weight above 0, or route it through an ingress-nginx Ingress or a Gateway API HTTPRoute.',
-        });
-      }
-      for (const p of byWeight) this.log(`  note: ${p.router.describe()} routes by weight only; --canary-header/--canary-cookie apply to ingress-nginx and Gateway API routes`);
+      for (const p of this.plans.filter((x) => !routesByHeader(x)))
+        this.log(`  note: ${p.router.describe()} routes by weight only; --canary-header/--canary-cookie apply to ingress-nginx and Gateway API routes`);
     }
     const targetKeys = new Set(this.plans.map((p) => objectKey(p.stable, this.ctx.namespace)));
     const others = objects.filter((o) => !targetKeys.has(objectKey(o, this.ctx.namespace)));
@@ -227,6 +222,43 @@ export class ProgressiveRollout {
         `  traffic back on the stable version ${safeMs} ms after detection${this.stepStartedAt !== undefined ? `, ${safeAt - this.stepStartedAt} ms after the ${weight}% step began` : ''}`,
       );
       throw new RolloutRolledBack(reason, this.measurements, safeMs, timing);
+    }
+  }
+
+  private previousObjects(previous: Release): KubeObject[] {
+    return parseManifest(previous.manifest ?? '').map((d) => withOwnership(d.object, previous.name, this.ctx.namespace));
+  }
+
+  /**
+   * The preflight hook of deploy(): refuses a rollout that would fail part-way (a router that cannot take these
+   * flags, an HTTPRoute the canary rules would push past the Gateway API limits) before the release record is written
+   * and before anything in the cluster changes. Reads the cluster only (the Deployments' replicas).
+   */
+  async preflight(objects: KubeObject[], previous: Release | undefined): Promise<void> {
+    if (!previous) return;
+    this.refuse(await this.plan(objects, this.previousObjects(previous)));
+  }
+
+  /** Throws a usage error when the planned rollout cannot run as asked (see {@link preflight}). */
+  private refuse(plans: Plan[]): void {
+    if (this.opts.strategy !== 'canary') return;
+    if ((this.opts.header || this.opts.cookie) && this.opts.steps.includes(0)) {
+      const byWeight = plans.filter((p) => !routesByHeader(p));
+      if (byWeight.length > 0) {
+        throw new UserError(`a canary step at weight 0 reaches the canary only by header or cookie, which the nginx and gateway routers do; ${byWeight.map((p) => p.router.describe()).join(', ')} route by weight`, {
+          exitCode: ExitCode.USAGE,
+          hint: 'Start the canary at a weight above 0, or route it through an ingress-nginx Ingress or a Gateway API HTTPRoute.',
+        });
+      }
+    }
+    const problems = plans.flatMap((p) => (p.router.check?.() ?? []).map((x) => ({ ...x, deployment: p.target.deployment })));
+    if (problems.length > 0) {
+      const flags = [this.opts.header && `--canary-header ${this.opts.header.name}${this.opts.header.value ? `=${this.opts.header.value}` : ''}`, this.opts.cookie && `--canary-cookie ${this.opts.cookie}`].filter(Boolean).join(' ');
+      const hints = [...new Set(problems.map((x) => x.hint))];
+      throw new UserError(
+        `cannot canary ${[...new Set(problems.map((x) => `Deployment ${x.deployment}`))].join(', ')}${flags ? ` with ${flags}` : ''} (${plans.map((p) => p.router.describe()).join(', ')}): ${problems.map((x) => x.message).join('; ')}; nothing was changed`,
+        { exitCode: ExitCode.USAGE, hint: hints.map((h) => `${h[0]!.toUpperCase()}${h.slice(1)}.`).join(' ') },
+      );
     }
   }
 
@@ -566,6 +598,9 @@ export class ProgressiveRollout {
     await this.store.delete(this.state.release);
   }
 }
+
+/** The plan's router can route the canary by header or cookie (ingress-nginx, Gateway API). */
+const routesByHeader = (p: Plan) => p.target.router === 'nginx' || p.target.router === 'gateway';
 
 function stripNodePort(p: unknown): unknown {
   const { nodePort: _n, ...rest } = p as Record<string, unknown>;

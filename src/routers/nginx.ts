@@ -1,5 +1,6 @@
 import type { Kube, KubeObject } from '../kube/client.js';
 import type { MetricSelectors, RouteTarget, TrafficRouter } from './router.js';
+import { FanOutRouter, labelMatcher } from './fanout.js';
 import { labelValue, routedName } from './names.js';
 
 const P = 'nginx.ingress.kubernetes.io';
@@ -8,7 +9,7 @@ export const CANARY_ANNOTATIONS = ['canary', 'canary-weight', 'canary-weight-tot
 );
 export const CANARY_OF_LABEL = 'rel.dev/canary-of';
 
-type Ingress = KubeObject & {
+export type Ingress = KubeObject & {
   spec?: { rules?: { host?: string; http?: { paths?: { backend?: { service?: { name?: string } } }[] } }[]; tls?: unknown; ingressClassName?: string };
 };
 
@@ -23,36 +24,39 @@ export function backendServices(ing: Ingress): Set<string> {
   return out;
 }
 
+/** The Ingresses among `objects` with a path to `service`. */
+export function ingressesTo(objects: KubeObject[], service: string): Ingress[] {
+  return objects.filter((o) => o.kind === 'Ingress' && !!o.metadata?.name && pointsAt(o as Ingress, service)) as Ingress[];
+}
+
 /**
- * ingress-nginx: a second Ingress with the canary annotations, routing the same hosts and paths to the
+ * ingress-nginx, one Ingress: a second Ingress with the canary annotations, routing the same hosts and paths to the
  * canary Service: `<main>-canary`, or `<main>-<service>-canary` when the main Ingress routes to several Services
  * (each changed Service gets its own canary Ingress). Weight changes are one annotation patch.
  * Metrics: ingress-nginx labels canary requests with the main Ingress name and a non-empty `canary` label.
  */
-export class NginxRouter implements TrafficRouter {
+export class NginxIngressRouter implements TrafficRouter {
   readonly name = 'nginx';
-  private main: Ingress | undefined;
 
   constructor(
     private readonly kube: Kube,
     private readonly target: RouteTarget,
-    private readonly rendered: KubeObject[],
-  ) {
-    this.main = rendered.find((o) => o.kind === 'Ingress' && pointsAt(o as Ingress, target.stableService)) as Ingress | undefined;
-  }
+    /** The Ingress as the chart renders it. */
+    readonly main: Ingress,
+  ) {}
 
   async applies(): Promise<boolean> {
-    return this.main !== undefined;
+    return true;
   }
 
   get canaryName(): string {
-    const shared = backendServices(this.main!).size > 1;
-    return routedName(this.main!.metadata!.name!, shared ? this.target.stableService : undefined, '-canary');
+    const shared = backendServices(this.main).size > 1;
+    return routedName(this.main.metadata!.name!, shared ? this.target.stableService : undefined, '-canary');
   }
 
   /** The name rel used before it told Services apart; a rollout started then may still have it. */
   private get legacyName(): string {
-    return `${this.main!.metadata!.name}-canary`.slice(0, 253);
+    return `${this.main.metadata!.name}-canary`.slice(0, 253);
   }
 
   /** Deletes a canary Ingress under the legacy name when it routes to this router's canary Service. */
@@ -63,11 +67,11 @@ export class NginxRouter implements TrafficRouter {
   }
 
   describe(): string {
-    return this.main ? `Ingress ${this.main.metadata?.name} (canary Ingress ${this.canaryName})` : 'no Ingress';
+    return `Ingress ${this.main.metadata?.name} (canary Ingress ${this.canaryName})`;
   }
 
   private canaryIngress(weight: number): KubeObject {
-    const main = this.main!;
+    const main = this.main;
     const annotations: Record<string, string> = {};
     for (const [k, v] of Object.entries((main.metadata?.annotations ?? {}) as Record<string, string>)) {
       if (!CANARY_ANNOTATIONS.includes(k) && !k.startsWith('meta.helm.sh/') && k !== 'kubectl.kubernetes.io/last-applied-configuration') annotations[k] = v;
@@ -120,18 +124,51 @@ export class NginxRouter implements TrafficRouter {
   }
 
   async reset(): Promise<void> {
-    if (!this.main) return;
     await this.kube.delete({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: this.canaryName, namespace: this.target.namespace } });
     await this.removeLegacy();
   }
 
   selectors(): MetricSelectors {
-    const base = `namespace="${this.target.namespace}",ingress="${this.main?.metadata?.name ?? ''}"`;
-    return {
-      requests: 'nginx_ingress_controller_requests',
-      duration: 'nginx_ingress_controller_request_duration_seconds',
-      canary: `${base},canary!=""`,
-      stable: `${base},canary=""`,
-    };
+    return nginxSelectors(this.target.namespace, [this.main.metadata!.name!]);
+  }
+}
+
+function nginxSelectors(namespace: string, ingresses: string[]): MetricSelectors {
+  const base = `namespace="${namespace}",${labelMatcher('ingress', ingresses)}`;
+  return {
+    requests: 'nginx_ingress_controller_requests',
+    duration: 'nginx_ingress_controller_request_duration_seconds',
+    canary: `${base},canary!=""`,
+    stable: `${base},canary=""`,
+  };
+}
+
+/**
+ * ingress-nginx: every Ingress the chart renders with a path to the stable Service (an internal and an external
+ * one, one per host or class…) gets its canary Ingress ({@link NginxIngressRouter}) and every weight change; the
+ * canary and stable traffic is measured over all of them (`ingress=~"a|b"`).
+ */
+export class NginxRouter extends FanOutRouter<NginxIngressRouter> {
+  readonly name = 'nginx';
+
+  constructor(
+    kube: Kube,
+    private readonly target: RouteTarget,
+    rendered: KubeObject[],
+  ) {
+    super(ingressesTo(rendered, target.stableService).map((i) => new NginxIngressRouter(kube, target, i)));
+  }
+
+  /** The canary Ingresses rel creates, one per main Ingress. */
+  get canaryNames(): string[] {
+    return this.parts.map((p) => p.canaryName);
+  }
+
+  override describe(): string {
+    return this.parts.length === 0 ? 'no Ingress' : super.describe();
+  }
+
+  selectors(): MetricSelectors {
+    return nginxSelectors(this.target.namespace, this.parts.map((p) => p.main.metadata!.name!));
   }
 }

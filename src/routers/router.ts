@@ -42,6 +42,17 @@ export interface TrafficRouter {
   /** The router objects that route to the stable Service (for reports). */
   describe(): string;
   selectors(): MetricSelectors;
+  /**
+   * What would make this router fail once the rollout runs, judged from the rendered objects alone (no cluster
+   * change, no cluster read), so a deploy can be refused before anything in the cluster changes. Empty: none.
+   */
+  check?(): RouterProblem[];
+}
+
+/** What stops a router before it changes anything, and what the user can do about it. */
+export interface RouterProblem {
+  message: string;
+  hint: string;
 }
 
 export type RouterFactory = (kube: Kube, target: RouteTarget, objects: KubeObject[]) => TrafficRouter;

@@ -95,7 +95,7 @@ describe('names of objects rel creates beside an Ingress', () => {
 describe('NginxRouter with two changed Services behind one Ingress', () => {
   it('an Ingress with one Service keeps the name `<ingress>-canary`, whatever the Service is called', () => {
     const main = ingress('shop-api', [['/', 'shop-app'], ['/v2', 'shop-app']]);
-    expect(new NginxRouter(new FakeKube().asKube(), target('shop-app'), [main]).canaryName).toBe('shop-api-canary');
+    expect(new NginxRouter(new FakeKube().asKube(), target('shop-app'), [main]).canaryNames).toEqual(['shop-api-canary']);
   });
 
   it('creates one canary Ingress per Service, each routing only its own paths', async () => {
@@ -104,18 +104,18 @@ describe('NginxRouter with two changed Services behind one Ingress', () => {
     kube.put(main);
     const web = new NginxRouter(kube.asKube(), target('shop-web'), [main]);
     const api = new NginxRouter(kube.asKube(), target('shop-api'), [main]);
-    expect([web.canaryName, api.canaryName]).toEqual(['shop-shop-web-canary', 'shop-shop-api-canary']);
+    expect([...web.canaryNames, ...api.canaryNames]).toEqual(['shop-shop-web-canary', 'shop-shop-api-canary']);
     await web.setWeight(10);
     await api.setWeight(30);
-    const w = (await kube.get('', 'Ingress', web.canaryName)) as unknown as Ing;
-    const a = (await kube.get('', 'Ingress', api.canaryName)) as unknown as Ing;
+    const w = (await kube.get('', 'Ingress', web.canaryNames[0]!)) as unknown as Ing;
+    const a = (await kube.get('', 'Ingress', api.canaryNames[0]!)) as unknown as Ing;
     expect(w.metadata.annotations['nginx.ingress.kubernetes.io/canary-weight']).toBe('10');
     expect(a.metadata.annotations['nginx.ingress.kubernetes.io/canary-weight']).toBe('30');
     expect(w.spec.rules[0]!.http.paths.map((p) => [p.path, p.backend.service.name])).toEqual([['/', 'shop-web-canary']]);
     expect(a.spec.rules[0]!.http.paths.map((p) => [p.path, p.backend.service.name])).toEqual([['/api', 'shop-api-canary']]);
     expect(await web.currentWeight()).toBe(10);
     await web.reset();
-    expect(await kube.get('', 'Ingress', web.canaryName)).toBeUndefined();
+    expect(await kube.get('', 'Ingress', web.canaryNames[0]!)).toBeUndefined();
     expect(await api.currentWeight()).toBe(30);
   });
 
@@ -137,7 +137,7 @@ describe('NginxRouter with two changed Services behind one Ingress', () => {
     kube.put({ ...ingress('shop-canary', [['/', 'shop-web-canary']]), metadata: { name: 'shop-canary', namespace: 'ns' } });
     await web.reset();
     expect(await kube.get('', 'Ingress', 'shop-canary')).toBeUndefined();
-    expect(await kube.get('', 'Ingress', web.canaryName)).toBeUndefined();
+    expect(await kube.get('', 'Ingress', web.canaryNames[0]!)).toBeUndefined();
   });
 
   it('a long Ingress name still gives a valid canary-of label', async () => {
@@ -146,7 +146,7 @@ describe('NginxRouter with two changed Services behind one Ingress', () => {
     const main = ingress(name, [['/', name]]);
     const r = new NginxRouter(kube.asKube(), target(name), [main]);
     await r.setWeight(5);
-    const c = (await kube.get('', 'Ingress', r.canaryName)) as unknown as Ing;
+    const c = (await kube.get('', 'Ingress', r.canaryNames[0]!)) as unknown as Ing;
     expect(c.metadata.name).toBe(`${name}-canary`);
     expect(c.metadata.labels['rel.dev/canary-of']!.length).toBeLessThanOrEqual(63);
   });
