@@ -1552,6 +1552,29 @@ function numberNode(text: string): ENode {
 
 /** go-yaml v2 sorter.go keyList.Less for string keys. */
 export function yamlKeyLess(a: string, b: string, v3 = false): boolean {
+  // Quick path for ASCII keys that differ at a letter or end as a prefix (most keys): no
+  // arrays of characters, no regular expressions. Anything else goes the general way.
+  const n = a.length < b.length ? a.length : b.length;
+  let digits = false;
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x >= 0x80 || y >= 0x80) return yamlKeyLessRunes(a, b, v3);
+    if (x === y) {
+      digits = x >= 48 && x <= 57;
+      continue;
+    }
+    const al = (x >= 65 && x <= 90) || (x >= 97 && x <= 122);
+    const bl = (y >= 65 && y <= 90) || (y >= 97 && y <= 122);
+    if (al && bl) return x < y;
+    if (al || bl) return v3 && digits ? al : bl;
+    return yamlKeyLessRunes(a, b, v3);
+  }
+  // one is a prefix of the other (all ASCII so far: one character more is one rune more)
+  return a.length < b.length;
+}
+
+function yamlKeyLessRunes(a: string, b: string, v3: boolean): boolean {
   const ar = Array.from(a);
   const br = Array.from(b);
   let digits = false;
@@ -1662,6 +1685,20 @@ function isBlankzCp(c: number | undefined): boolean {
 }
 
 const ASCII: string[] = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
+/** Where writePlain may fold or break a plain scalar (a space, or a line break). */
+const PLAIN_BREAK_AT = /[ \n\r\u0085\u2028\u2029]/;
+const SURROGATE_UNIT = /[\uD800-\uDFFF]/;
+
+/** Scalars made of these characters need no analysis: plain style is allowed everywhere. */
+const SIMPLE_SCALAR = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
+
+/** analyzeScalar of a string; most keys and many values take the quick way. */
+function analyzeText(s: string, v3: boolean): Analysis {
+  if (SIMPLE_SCALAR.test(s)) {
+    return { multiline: false, flowPlainAllowed: true, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: true };
+  }
+  return analyzeScalar(cpsOf(s), v3);
+}
 
 function analyzeScalar(cps: number[], v3 = false): Analysis {
   if (cps.length === 0) {
@@ -1883,7 +1920,7 @@ class Emitter {
     this.simpleKeyContext = simpleKey;
     switch (node.t) {
       case 'scalar':
-        this.emitScalar(node, analyzeScalar(cpsOf(node.value), this.v3));
+        this.emitScalar(node, analyzeText(node.value, this.v3));
         return;
       case 'seq':
         if (this.flowLevel > 0 || node.items.length === 0) {
@@ -1918,7 +1955,7 @@ class Emitter {
     this.increaseIndent(false, false);
     for (const [k, v] of items) {
       this.writeIndent();
-      const ka = k.t === 'scalar' ? analyzeScalar(cpsOf(k.value), this.v3) : undefined;
+      const ka = k.t === 'scalar' ? analyzeText(k.value, this.v3) : undefined;
       const simple = k.t === 'scalar' && ka !== undefined && !ka.multiline && utf8Length(k.value) <= 128;
       if (simple) {
         this.rootContext = false;
@@ -1950,6 +1987,12 @@ class Emitter {
 
     if (node.tag !== undefined) this.writeIndicator(node.tag, true, false, false);
     this.increaseIndent(true, false);
+    if (style === 'plain' && !PLAIN_BREAK_AT.test(node.value)) {
+      // no space to fold at and no line break: writePlain would copy it character by character
+      this.writePlainWhole(node.value);
+      this.popIndent();
+      return;
+    }
     const cps = cpsOf(node.value);
     const allowBreaks = !this.simpleKeyContext;
     switch (style) {
@@ -1967,6 +2010,16 @@ class Emitter {
         break;
     }
     this.popIndent();
+  }
+
+  /** writePlain of a scalar without spaces and line breaks. */
+  writePlainWhole(s: string): void {
+    if (!this.whitespace) this.put(' ');
+    this.out += s;
+    this.column += SURROGATE_UNIT.test(s) ? cpsOf(s).length : s.length;
+    this.whitespace = false;
+    this.indention = false;
+    if (this.rootContext) this.openEnded = true;
   }
 
   writePlain(v: number[], allowBreaks: boolean): void {

@@ -79,8 +79,14 @@ function trimCutset(s: string, cutset: string, left: boolean, right: boolean): s
 }
 
 /** Strings as Go sees them (bytes): a "binary" string with one char per UTF-8 byte. */
-const toBin = (s: string) => Buffer.from(goBytes(s)).toString('latin1');
-const fromBin = (s: string) => goString(Buffer.from(s, 'latin1'));
+/** Only ASCII characters: bytes and characters are the same (most names and labels). */
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const toBin = (s: string) => {
+  if (ASCII_ONLY.test(s)) return s;
+  const b = goBytes(s);
+  return Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+};
+const fromBin = (s: string) => (ASCII_ONLY.test(s) ? s : goString(Buffer.from(s, 'latin1')));
 /** For functions that go through runes in Go (strings.Map, []rune): bytes that are not UTF-8 become U+FFFD. */
 const runes = (f: (s: string) => string) => (s: string) => f(toValidUtf8(s));
 
@@ -691,7 +697,7 @@ export function stringFuncs(): FuncMap {
       returns: 'string',
       fn: (n: bigint, v: string) => {
         const pad = ' '.repeat(Math.max(0, Number(n)));
-        return pad + v.split('\n').join('\n' + pad);
+        return pad + v.replaceAll('\n', '\n' + pad);
       },
     },
     nindent: {
@@ -699,7 +705,7 @@ export function stringFuncs(): FuncMap {
       returns: 'string',
       fn: (n: bigint, v: string) => {
         const pad = ' '.repeat(Math.max(0, Number(n)));
-        return '\n' + pad + v.split('\n').join('\n' + pad);
+        return '\n' + pad + v.replaceAll('\n', '\n' + pad);
       },
     },
     replace: { params: ['string', 'string', 'string'], returns: 'string', fn: (o: string, n: string, s: string) => replaceAll(s, o, n) },

@@ -26,6 +26,10 @@ export { truth as isTrue, underlying } from './builtins.js';
 export type { GoNamedType } from './builtins.js';
 export { isStackOverflow } from './exec.js';
 
+/** A function name Go accepts (goodName); the ASCII form first (one cheap test per name and render). */
+const ASCII_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const IDENT = /^[\p{L}_][\p{L}\p{Nd}_]*$/u;
+
 class Common implements ExecEnv {
   tmpl = new Map<string, Template>();
   funcMap = new Map<string, FuncSpec>();
@@ -42,6 +46,40 @@ class Common implements ExecEnv {
     return this.funcMap.get(name);
   }
 }
+
+/**
+ * Parse trees by template name and text (and delimiters, and whether break/continue are
+ * keywords), for texts parsed again: `tpl` on the same string in a loop, and every render of a
+ * long-lived process (the render server). Trees are not changed after parsing, so sets may share
+ * them. A hit is used only when the functions the text names still exist (else the text is
+ * parsed again, which reports the missing one). Bounded by the total length of the texts.
+ */
+class ParseCache {
+  private entries = new Map<string, { trees: Map<string, Tree>; funcs: string[] }>();
+  private size = 0;
+  constructor(private readonly maxChars: number) {}
+
+  get(key: string, hasFunction: (n: string) => boolean): Map<string, Tree> | undefined {
+    const e = this.entries.get(key);
+    if (e === undefined) return undefined;
+    for (const f of e.funcs) if (!hasFunction(f)) return undefined;
+    return e.trees;
+  }
+
+  set(key: string, trees: Map<string, Tree>, funcs: Set<string>): void {
+    if (key.length > this.maxChars / 4) return;
+    if (this.entries.has(key)) this.size -= key.length;
+    this.entries.set(key, { trees, funcs: [...funcs] });
+    this.size += key.length;
+    for (const [k] of this.entries) {
+      if (this.size <= this.maxChars) break;
+      this.entries.delete(k);
+      this.size -= k.length;
+    }
+  }
+}
+
+const parsedTrees = new ParseCache(32 * 1024 * 1024);
 
 export interface TemplateOptions {
   /** Fail when the output of one execution grows past this many characters (UTF-16 code units). */
@@ -63,9 +101,11 @@ export class Template {
 
   /** Adds functions to the set (like Go's Funcs). Functions must exist before parse. */
   funcs(map: FuncMap): this {
-    for (const [k, v] of Object.entries(map)) {
-      if (!/^[\p{L}_][\p{L}\p{Nd}_]*$/u.test(k)) throw new Error(`function name ${quote(k)} is not a valid identifier`);
-      this.common.funcMap.set(k, v);
+    const fm = this.common.funcMap;
+    for (const k in map) {
+      if (!Object.hasOwn(map, k)) continue;
+      if (!ASCII_IDENT.test(k) && !IDENT.test(k)) throw new Error(`function name ${quote(k)} is not a valid identifier`);
+      fm.set(k, map[k]!);
     }
     return this;
   }
@@ -116,14 +156,25 @@ export class Template {
   /** Parses text as the body of this template; `{{define}}`s are added to the set. Throws TemplateError. */
   parse(text: string): this {
     const common = this.common;
-    let trees: Map<string, Tree>;
+    const hasFunction = (n: string): boolean => common.funcMap.has(n) || BUILTINS.has(n);
+    const breakOK = !common.funcMap.has('break');
+    const continueOK = !common.funcMap.has('continue');
+    const key = `${this.leftDelim}\u0000${this.rightDelim}\u0000${breakOK ? 1 : 0}${continueOK ? 1 : 0}\u0000${this.name}\u0000${text}`;
+    let trees = parsedTrees.get(key, hasFunction);
     try {
-      trees = parse(this.name, text, {
-        leftDelim: this.leftDelim,
-        rightDelim: this.rightDelim,
-        hasFunction: (n) => common.funcMap.has(n) || BUILTINS.has(n),
-        hasFunctionUser: (n) => common.funcMap.has(n),
-      });
+      if (trees === undefined) {
+        const used = new Set<string>();
+        trees = parse(this.name, text, {
+          leftDelim: this.leftDelim,
+          rightDelim: this.rightDelim,
+          hasFunction: (n) => {
+            used.add(n);
+            return hasFunction(n);
+          },
+          hasFunctionUser: (n) => common.funcMap.has(n),
+        });
+        parsedTrees.set(key, trees, used);
+      }
     } catch (e) {
       if (e instanceof ParseError) {
         throw new TemplateError(e.message, 'parse', this.name, { name: e.templateName, line: e.line, col: 0 });
