@@ -6,6 +6,8 @@
 import type { GoMap, GoValue } from '../engine/types.js';
 import { isGoMap } from '../engine/types.js';
 import type { Chart } from './chart.js';
+import { formatFloat, quote as goQuote } from '../engine/gofmt.js';
+import { decodeJsonPrefix } from '../encoding/json.js';
 
 interface AjvError {
   instancePath: string;
@@ -61,7 +63,7 @@ async function compile(schemaText: string): Promise<Validator> {
   try {
     schema = JSON.parse(schemaText) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`invalid JSON in values.schema.json: ${(e as Error).message}`);
+    throw new SchemaReportError(goDecoderError(schemaText) ?? `invalid JSON in values.schema.json: ${(e as Error).message}`);
   }
   const draft = typeof schema.$schema === 'string' ? schema.$schema : '';
   let AjvClass: new (opts: object) => { compile: (s: object) => Validator; addFormat?: unknown };
@@ -82,11 +84,85 @@ async function compile(schemaText: string): Promise<Validator> {
   try {
     v = ajv.compile(local);
   } catch (e) {
-    throw new Error(`values.schema.json is not a valid JSON Schema: ${(e as Error).message}`);
+    const msg = (e as Error).message;
+    // an unknown local reference: the validator helm uses names the JSON pointer it could not find
+    const ref = /^can't resolve reference (#\S*) from id #?$/.exec(msg);
+    if (ref) throw new SchemaReportError(`json-pointer in "file:///values.schema.json${ref[1]}" not found`);
+    throw new Error(`values.schema.json is not a valid JSON Schema: ${msg}`);
   }
   cache.set(schemaText, v);
   return v;
 }
+
+/** A schema problem helm reports as the chart's validation text (`chart:\n<text>`) rather than failing outright. */
+class SchemaReportError extends Error {}
+
+/**
+ * The error of Go's json.Decoder (which the validator helm uses reads the schema with) for text
+ * that is not one JSON value: `EOF`, `unexpected EOF`, `invalid character ...`. Undefined when the
+ * decoder would accept it.
+ */
+function goDecoderError(text: string): string | undefined {
+  if (text.trim() === '') return 'EOF';
+  try {
+    const { end } = decodeJsonPrefix(text);
+    if (text.slice(end).trim() !== '') return 'invalid character after top-level value';
+    return undefined;
+  } catch (e) {
+    const msg = (e as Error).message;
+    return msg === 'unexpected end of JSON input' ? 'unexpected EOF' : msg;
+  }
+}
+
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+/** Thousands separators in the integer digits (golang.org/x/text, English). */
+function groupDigits(int: string): string {
+  return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
+ * A number as the validator's messages print it (golang.org/x/text/message, English, `%v` of a
+ * float64): grouped digits, or `1.5×10⁰⁶` where Go's %g would use an exponent.
+ */
+export function textNumber(x: number): string {
+  if (!Number.isFinite(x)) return formatFloat(x, 'g', -1);
+  const sign = x < 0 ? '-' : '';
+  const a = Math.abs(x);
+  if (a === 0) return '0';
+  const e = formatFloat(a, 'e', -1); // d.ddde±xx
+  const m = /^([\d.]+)e([+-])(\d+)$/.exec(e)!;
+  const exp = Number(m[3]) * (m[2] === '-' ? -1 : 1);
+  if (exp < -4 || exp >= 6) {
+    const digits = String(Math.abs(exp)).padStart(2, '0');
+    const sup = [...digits].map((d) => SUPERSCRIPT[Number(d)]).join('');
+    return `${sign}${m[1]}×10${exp < 0 ? '⁻' : ''}${sup}`;
+  }
+  const f = formatFloat(a, 'f', -1);
+  const [int, frac] = f.split('.');
+  return sign + groupDigits(int!) + (frac !== undefined ? '.' + frac : '');
+}
+
+/** An int as `%d` prints it there (grouped digits). */
+function textInt(n: number): string {
+  return (n < 0 ? '-' : '') + groupDigits(String(Math.abs(n)));
+}
+
+/** The validator's quote(): Go's %q with `'` delimiters (double quotes bare, single quotes escaped). */
+function squote(s: string): string {
+  const q = goQuote(s).replace(/\\"/g, '"').replace(/'/g, "\\'");
+  return "'" + q.slice(1, -1) + "'";
+}
+
+/** The validator's display() of a primitive: strings quoted, nil as `<nil>`. */
+function display(v: unknown): string {
+  if (typeof v === 'string') return squote(v);
+  if (v === null || v === undefined) return '<nil>';
+  if (typeof v === 'number') return String(v);
+  return String(v);
+}
+
+const isComposite = (v: unknown) => v !== null && typeof v === 'object';
 
 function jsonType(v: unknown): string {
   if (v === null) return 'null';
@@ -97,7 +173,7 @@ function jsonType(v: unknown): string {
 }
 
 function quoteList(xs: unknown[]): string {
-  return xs.map((x) => (typeof x === 'string' ? `'${x}'` : JSON.stringify(x))).join(', ');
+  return xs.map(display).join(', ');
 }
 
 function valueAt(data: unknown, pointer: string): unknown {
@@ -152,6 +228,7 @@ function describe(e: AjvError, data: unknown): string {
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
+      return `${e.keyword}: got ${textNumber(Number(val))}, want ${textNumber(Number(p.limit))}`;
     case 'minLength':
     case 'maxLength':
     case 'minItems':
@@ -159,20 +236,23 @@ function describe(e: AjvError, data: unknown): string {
     case 'minProperties':
     case 'maxProperties': {
       const got = e.keyword.endsWith('Length') ? [...String(val)].length : e.keyword.endsWith('Items') ? (val as unknown[]).length : e.keyword.endsWith('Properties') ? Object.keys(val as object).length : val;
-      return `${e.keyword}: got ${String(got)}, want ${String(p.limit)}`;
+      return `${e.keyword}: got ${textInt(Number(got))}, want ${textInt(Number(p.limit))}`;
     }
     case 'multipleOf':
-      return `${String(val)} not multipleOf ${String(p.multipleOf)}`;
+      return `multipleOf: got ${textNumber(Number(val))}, want ${textNumber(Number(p.multipleOf))}`;
     case 'pattern':
-      return `'${String(e.propertyName ?? val)}' does not match pattern '${String(p.pattern)}'`;
+      return `${squote(String(e.propertyName ?? val))} does not match pattern ${squote(String(p.pattern))}`;
     case 'format':
-      return `'${String(val)}' is not valid '${String(p.format)}'`;
+      return `${squote(String(val))} is not valid '${String(p.format)}'`;
     case 'additionalProperties':
       return `additional properties ${quoteList((p.merged as string[] | undefined) ?? [String(p.additionalProperty)])} not allowed`;
-    case 'enum':
-      return `value must be one of ${quoteList((p.allowedValues as unknown[]) ?? [])}`;
+    case 'enum': {
+      const want = (p.allowedValues as unknown[]) ?? [];
+      if (want.some(isComposite)) return "'enum' failed";
+      return want.length === 1 ? `value must be ${display(want[0])}` : `value must be one of ${quoteList(want)}`;
+    }
     case 'const':
-      return `value must be ${quoteList([p.allowedValue])}`;
+      return isComposite(p.allowedValue) ? "'const' failed" : `value must be ${display(p.allowedValue)}`;
     case 'uniqueItems': {
       // the first duplicate from the front (ajv reports one found from the back)
       const pair = Array.isArray(val) ? firstDuplicate(val) : undefined;
@@ -360,11 +440,31 @@ function flatten(items: Item[], base: string): Item[] {
  * keyword (`missing properties 'a', 'b'`). propertyNames and contains failures carry the
  * failures of their subschema.
  */
+/** The validated data of an ajv error list (mergeErrors needs array lengths). */
+const errsData = new WeakMap<AjvError[], [unknown]>();
+
 function mergeErrors(errs: AjvError[]): AjvError[] {
   const out: AjvError[] = [];
   const byKey = new Map<string, AjvError>();
   const field: Record<string, string> = { required: 'missingProperty', additionalProperties: 'additionalProperty', dependencies: 'missingProperty', dependentRequired: 'missingProperty' };
   for (const e of errs) {
+    // an if/then/else failure is reported by the failures of its branch alone
+    if (e.keyword === 'if') continue;
+    // unevaluatedProperties: false fails each such property as a false schema
+    if (e.keyword === 'unevaluatedProperties' && typeof e.params.unevaluatedProperty === 'string') {
+      const k = e.params.unevaluatedProperty.replace(/~/g, '~0').replace(/\//g, '~1');
+      out.push({ ...e, keyword: 'false schema', instancePath: `${e.instancePath}/${k}`, params: {} });
+      continue;
+    }
+    // items: false after prefixItems: one false schema per extra item, numbered from 0 as helm's validator does
+    if (e.keyword === 'items' && typeof e.params.limit === 'number' && Array.isArray(e.params.limit) === false) {
+      const arr = errsData.get(errs);
+      const len = Array.isArray(arr) ? (valueAt(arr[0], e.instancePath) as unknown[] | undefined)?.length : undefined;
+      if (typeof len === 'number' && len > e.params.limit) {
+        for (let i = 0; i < len - e.params.limit; i++) out.push({ ...e, keyword: 'false schema', instancePath: `${e.instancePath}/${i}`, params: {} });
+        continue;
+      }
+    }
     const f = field[e.keyword];
     if (f === undefined) {
       out.push(e);
@@ -404,10 +504,18 @@ function subschemaHeads(errs: AjvError[]): { rest: AjvError[]; items: Item[] } {
 
 /** Errors of one schema as Helm prints them (without the chart header), or '' when valid. */
 export async function validateAgainstSingleSchema(values: GoMap, schemaBytes: Uint8Array): Promise<string> {
-  const v = await compile(new TextDecoder().decode(schemaBytes));
+  let v: Validator;
+  try {
+    v = await compile(new TextDecoder().decode(schemaBytes));
+  } catch (e) {
+    if (e instanceof SchemaReportError) return e.message + '\n';
+    throw e;
+  }
   const data = toJsonData(values);
   if (v(data)) return '';
-  let items = flatten(nest(mergeErrors(v.errors ?? []), '#'), '');
+  const errs = v.errors ?? [];
+  errsData.set(errs, [data]);
+  let items = flatten(nest(mergeErrors(errs), '#'), '');
   // The root failure is printed as the report's header: a lone group's failures are the top level.
   while (items.length === 1 && items[0]!.text === 'validation failed') items = items[0]!.causes;
   const out: string[] = [];
