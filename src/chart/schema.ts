@@ -270,7 +270,7 @@ function describe(e: AjvError, data: unknown): string {
     case 'dependentRequired':
       return `properties ${quoteList((p.merged as string[] | undefined) ?? [String(p.missingProperty)])} required, if '${String(p.property)}' exists`;
     case 'contains':
-      return 'no items match contains schema';
+      return typeof p.containsMsg === 'string' ? p.containsMsg : 'no items match contains schema';
     case 'propertyNames':
       return `invalid propertyName '${String(p.propertyName)}'`;
     case 'false schema':
@@ -373,7 +373,7 @@ const COMBINATOR = /\/(oneOf|anyOf|allOf)\/(\d+)(?=\/|$)/;
  * (one line per branch; a branch with several failures is a `validation failed` group).
  */
 function nest(all: AjvError[], base: string): Item[] {
-  const { rest: errs, items: out } = subschemaHeads(all);
+  const { rest: errs, items: out } = subschemaHeads(all, base);
   const groups = new Map<string, { prefix: string; kind: string; branches: Map<number, AjvError[]> }>();
   const heads = new Map<string, AjvError>();
   for (const e of errs) {
@@ -440,8 +440,8 @@ function flatten(items: Item[], base: string): Item[] {
  * keyword (`missing properties 'a', 'b'`). propertyNames and contains failures carry the
  * failures of their subschema.
  */
-/** The validated data of an ajv error list (mergeErrors needs array lengths). */
-const errsData = new WeakMap<AjvError[], [unknown]>();
+/** The values being reported on (set while one report is built, synchronously): array lengths and items. */
+let currentData: unknown;
 
 function mergeErrors(errs: AjvError[]): AjvError[] {
   const out: AjvError[] = [];
@@ -457,9 +457,9 @@ function mergeErrors(errs: AjvError[]): AjvError[] {
       continue;
     }
     // items: false after prefixItems: one false schema per extra item, numbered from 0 as helm's validator does
-    if (e.keyword === 'items' && typeof e.params.limit === 'number' && Array.isArray(e.params.limit) === false) {
-      const arr = errsData.get(errs);
-      const len = Array.isArray(arr) ? (valueAt(arr[0], e.instancePath) as unknown[] | undefined)?.length : undefined;
+    if (e.keyword === 'items' && typeof e.params.limit === 'number') {
+      const arr = valueAt(currentData, e.instancePath);
+      const len = Array.isArray(arr) ? arr.length : undefined;
       if (typeof len === 'number' && len > e.params.limit) {
         for (let i = 0; i < len - e.params.limit; i++) out.push({ ...e, keyword: 'false schema', instancePath: `${e.instancePath}/${i}`, params: {} });
         continue;
@@ -483,8 +483,9 @@ function mergeErrors(errs: AjvError[]): AjvError[] {
 }
 
 /** propertyNames / contains failures with the failures of their subschema as causes. */
-function subschemaHeads(errs: AjvError[]): { rest: AjvError[]; items: Item[] } {
-  const heads = errs.filter((e) => e.keyword === 'propertyNames' || e.keyword === 'contains');
+function subschemaHeads(errs: AjvError[], base: string): { rest: AjvError[]; items: Item[] } {
+  // heads inside a oneOf/anyOf/allOf branch belong to that branch's group (nest handles them there)
+  const heads = errs.filter((e) => (e.keyword === 'propertyNames' || e.keyword === 'contains') && !COMBINATOR.test(e.schemaPath.slice(base.length)));
   if (heads.length === 0) return { rest: errs, items: [] };
   const used = new Set<AjvError>(heads);
   const items: Item[] = [];
@@ -493,11 +494,27 @@ function subschemaHeads(errs: AjvError[]): { rest: AjvError[]; items: Item[] } {
     sub.forEach((e) => used.add(e));
     // the validator names no instance location for a property name
     const at = h.keyword === 'propertyNames' ? '' : h.instancePath;
-    items.push({
-      instancePath: at,
-      err: h,
-      causes: sub.map((e) => ({ instancePath: h.keyword === 'propertyNames' ? '' : e.instancePath, err: e, causes: [] })),
-    });
+    let head = h;
+    let causes = sub.map((e) => ({ instancePath: h.keyword === 'propertyNames' ? '' : e.instancePath, err: e, causes: [] as Item[] }));
+    if (h.keyword === 'contains') {
+      // minContains / maxContains name the matching items (those without failures of the subschema)
+      const arr = valueAt(currentData, h.instancePath);
+      if (Array.isArray(arr)) {
+        const failing = new Set(sub.map((e) => e.instancePath.slice(h.instancePath.length + 1).split('/')[0]));
+        const matched = arr.map((_, i) => i).filter((i) => !failing.has(String(i)));
+        const min = typeof h.params.minContains === 'number' ? h.params.minContains : 1;
+        const max = typeof h.params.maxContains === 'number' ? h.params.maxContains : undefined;
+        let msg: string | undefined;
+        if (max !== undefined && matched.length > max) {
+          msg = `max ${max} items required to match contains schema, but matched ${matched.length} items at ${matched.join(' ')}`;
+          causes = [];
+        } else if (matched.length < min && !(min === 1 && matched.length === 0)) {
+          msg = matched.length === 0 ? `min ${min} items required to match contains schema, but none matched` : `min ${min} items required to match contains schema, but matched ${matched.length} items at ${matched.join(' ')}`;
+        }
+        if (msg !== undefined) head = { ...h, params: { ...h.params, containsMsg: msg } };
+      }
+    }
+    items.push({ instancePath: at, err: head, causes });
   }
   return { rest: errs.filter((e) => !used.has(e)), items };
 }
@@ -513,9 +530,13 @@ export async function validateAgainstSingleSchema(values: GoMap, schemaBytes: Ui
   }
   const data = toJsonData(values);
   if (v(data)) return '';
-  const errs = v.errors ?? [];
-  errsData.set(errs, [data]);
-  let items = flatten(nest(mergeErrors(errs), '#'), '');
+  currentData = data;
+  let items: Item[];
+  try {
+    items = flatten(nest(mergeErrors(v.errors ?? []), '#'), '');
+  } finally {
+    currentData = undefined;
+  }
   // The root failure is printed as the report's header: a lone group's failures are the top level.
   while (items.length === 1 && items[0]!.text === 'validation failed') items = items[0]!.causes;
   const out: string[] = [];
