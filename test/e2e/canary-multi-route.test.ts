@@ -6,13 +6,15 @@ import { UserError } from '../../src/cli/errors.js';
 import { RolloutRolledBack } from '../../src/rollout/progressive.js';
 import { RolloutStateStore } from '../../src/rollout/state.js';
 import { GatewayRouter } from '../../src/routers/gateway.js';
+import { NginxRouter } from '../../src/routers/nginx.js';
 import { queryProm } from '../../src/sandbox/traffic/prometheus.js';
 import type { RequestRecord } from '../../src/sandbox/traffic/index.js';
 import { type TestCluster, root, testCluster } from './support/env.js';
 
-/** A chart rendering two HTTPRoutes (public and internal, on two hosts) to the same Service. */
-const chart = join(root, 'test/e2e/fixtures/web-gateway-multi');
+/** A chart rendering two HTTPRoutes, or with kind=nginx two Ingresses (public and internal, on two hosts), to the same Service. */
+const chart = join(root, 'test/e2e/fixtures/web-multi-route');
 const RPS = 'routeAnnotations.sandbox\\.rel\\.dev/requests-per-second=100';
+const INGRESS_RPS = 'ingressAnnotations.sandbox\\.rel\\.dev/requests-per-second=100';
 
 type Rule = { backendRefs: { name: string; weight?: number }[] };
 /** An object without the fields the API server manages. */
@@ -21,7 +23,7 @@ const bare = (o: { metadata: Record<string, unknown>; spec: unknown }) => {
   return { metadata, spec: o.spec };
 };
 
-describe('canary through a chart with two HTTPRoutes to the same Service', () => {
+describe('canary through a chart with two HTTPRoutes (or two Ingresses) to the same Service', () => {
   let c: TestCluster;
   const logs: string[] = [];
   const log = (l: string) => logs.push(`${new Date().toISOString()} ${l}`);
@@ -141,5 +143,47 @@ describe('canary through a chart with two HTTPRoutes to the same Service', () =>
     ).catch((e: Error) => e);
     expect(ok instanceof Error ? ok.message : ok.release.info.status, logs.join('\n')).toBe('deployed');
     expect(bare(await route(ns, 'internal'))).toEqual(before.internal);
+  }, 90_000);
+
+  it('ingress-nginx: each Ingress gets its canary Ingress at the step’s weight, both carry canary traffic, and both go after the promotion', async () => {
+    const ns = 'ngmulti';
+    const set = ['kind=nginx', ...hosts(ns), INGRESS_RPS];
+    await runDeploy({ release: ns, chart }, { ...base(ns), set, wait: true }, log);
+    const seen: RequestRecord[] = [];
+    const off = c.traffic!.onRequest((r) => {
+      if (r.namespace === ns) seen.push(r);
+    });
+    const started = Date.now();
+    const done = runDeploy(
+      { release: ns, chart },
+      { ...base(ns), set: [...set, 'image.tag=2.0'], canary: 50, steps: '50,100', 'step-interval': '6s', 'analysis-interval': '2s', 'scrape-interval': '1s', router: 'nginx', 'prometheus-url': c.prometheus!.url },
+      log,
+    ).catch((e: Error) => e);
+    const canaryWeight = async (name: string) =>
+      JSON.parse(await c.kubectl('get', 'ingress', name, '-n', ns, '-o', 'json').catch(() => '{"metadata":{}}')).metadata.annotations?.['nginx.ingress.kubernetes.io/canary-weight'];
+    const names = [`${ns}-web-internal-canary`, `${ns}-web-public-canary`];
+    const deadline = Date.now() + 30_000;
+    let weights = await Promise.all(names.map(canaryWeight));
+    while (!weights.every((w) => w === '50') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      weights = await Promise.all(names.map(canaryWeight));
+    }
+    expect(weights, logs.join('\n')).toEqual(['50', '50']);
+    const r = await done;
+    off();
+    expect(r instanceof Error ? r.message : r.release.info.status, logs.join('\n')).toBe('deployed');
+    for (const ing of [`${ns}-web-public`, `${ns}-web-internal`]) {
+      const served = seen.filter((x) => x.via === 'ingress' && x.ingress === ing);
+      expect(served.filter((x) => x.canary).length, ing).toBeGreaterThan(20);
+      expect(served.filter((x) => !x.canary).length, ing).toBeGreaterThan(20);
+    }
+    for (const n of names) await expect(c.kubectl('get', 'ingress', n, '-n', ns)).rejects.toThrow(/NotFound|not found/);
+    // The analysis' canary selector finds the canary requests of both Ingresses in the real Prometheus.
+    const objects = JSON.parse(await c.kubectl('get', 'ingress', '-n', ns, '-o', 'json')).items;
+    expect(objects).toHaveLength(2);
+    const sel = new NginxRouter(undefined as never, { namespace: ns, release: ns, stableService: `${ns}-web`, canaryService: `${ns}-web-canary` }, objects).selectors();
+    const window = `${Math.ceil((Date.now() - started) / 1000) + 5}s`;
+    const byIngress = await queryProm(c.prometheus!.url, `sum by (ingress) (increase(${sel.requests}{${sel.canary}}[${window}]))`);
+    expect(byIngress.map((x) => x.metric.ingress).sort()).toEqual([`${ns}-web-internal`, `${ns}-web-public`]);
   }, 90_000);
 });
