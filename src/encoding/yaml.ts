@@ -1070,8 +1070,13 @@ function badAnchorMessage(name: string): string {
  * Whether the text may hold an anchor or alias name that go-yaml's scanner rejects although YAML 1.2
  * parsers accept it (`&x.y`, `*semver.Version`): such text must go through parseYaml for go-yaml's error.
  */
+const BAD_ANCHOR_AT_NODE =
+  /(?:^|\n)[ \t]*(?:-[ \t]+)*(?:[^\n#]*?:[ \t]+)?[&*][0-9A-Za-z_-]*[^\s0-9A-Za-z_\-?:,\]}%]|[[{,][ \t]*[&*][0-9A-Za-z_-]*[^\s0-9A-Za-z_\-?:,\]}%]/;
+
 export function mayHaveBadAnchorName(text: string): boolean {
-  return /(?:^|[\s[{,])[&*][0-9A-Za-z_-]*[^\s0-9A-Za-z_\-?:,\]}%]/.test(text);
+  // only where a node can start (line start, after '- ' or 'key: ', after a flow indicator), so that
+  // shell text such as `a && b` in block scalars keeps the fast paths
+  return BAD_ANCHOR_AT_NODE.test(text);
 }
 
 /** go-yaml resolves aliases while parsing: an unknown alias before a syntax error is reported first. */
