@@ -160,7 +160,7 @@ export class ProgressiveRollout {
       await applyAll(this.ctx, objects);
       return;
     }
-    this.refuse(this.plans);
+    this.refuse(this.plans, false);
     if (this.opts.strategy === 'canary' && (this.opts.header || this.opts.cookie)) {
       for (const p of this.plans.filter((x) => !routesByHeader(x)))
         this.log(`  note: ${p.router.describe()} routes by weight only; --canary-header/--canary-cookie apply to ingress-nginx and Gateway API routes`);
@@ -236,11 +236,14 @@ export class ProgressiveRollout {
    */
   async preflight(objects: KubeObject[], previous: Release | undefined): Promise<void> {
     if (!previous) return;
-    this.refuse(await this.plan(objects, this.previousObjects(previous)));
+    this.refuse(await this.plan(objects, this.previousObjects(previous)), true);
   }
 
-  /** Throws a usage error when the planned rollout cannot run as asked (see {@link preflight}). */
-  private refuse(plans: Plan[]): void {
+  /**
+   * Throws a usage error when the planned rollout cannot run as asked (see {@link preflight}); `untouched`: called
+   * before the release record and the cluster changed (else from run(), before the chart's objects are applied).
+   */
+  private refuse(plans: Plan[], untouched: boolean): void {
     if (this.opts.strategy !== 'canary') return;
     if ((this.opts.header || this.opts.cookie) && this.opts.steps.includes(0)) {
       const byWeight = plans.filter((p) => !routesByHeader(p));
@@ -251,14 +254,16 @@ export class ProgressiveRollout {
         });
       }
     }
-    const problems = plans.flatMap((p) => (p.router.check?.() ?? []).map((x) => ({ ...x, deployment: p.target.deployment })));
-    if (problems.length > 0) {
+    const blocked = plans.map((p) => ({ plan: p, problems: p.router.check?.() ?? [] })).filter((b) => b.problems.length > 0);
+    if (blocked.length > 0) {
       const flags = [this.opts.header && `--canary-header ${this.opts.header.name}${this.opts.header.value ? `=${this.opts.header.value}` : ''}`, this.opts.cookie && `--canary-cookie ${this.opts.cookie}`].filter(Boolean).join(' ');
+      const what = blocked.map((b) => `Deployment ${b.plan.target.deployment} (${b.plan.router.describe()})`).join(', ');
+      const problems = blocked.flatMap((b) => b.problems);
       const hints = [...new Set(problems.map((x) => x.hint))];
-      throw new UserError(
-        `cannot canary ${[...new Set(problems.map((x) => `Deployment ${x.deployment}`))].join(', ')}${flags ? ` with ${flags}` : ''} (${plans.map((p) => p.router.describe()).join(', ')}): ${problems.map((x) => x.message).join('; ')}; nothing was changed`,
-        { exitCode: ExitCode.USAGE, hint: hints.map((h) => `${h[0]!.toUpperCase()}${h.slice(1)}.`).join(' ') },
-      );
+      throw new UserError(`cannot canary ${what}${flags ? ` with ${flags}` : ''}: ${problems.map((x) => x.message).join('; ')}${untouched ? '; nothing was changed' : ''}`, {
+        exitCode: ExitCode.USAGE,
+        hint: hints.map((h) => `${h[0]!.toUpperCase()}${h.slice(1)}.`).join(' '),
+      });
     }
   }
 

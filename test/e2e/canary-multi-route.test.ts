@@ -118,9 +118,10 @@ describe('canary through a chart with two HTTPRoutes (or two Ingresses) to the s
     ).catch((e: Error) => e);
     expect(err).toBeInstanceOf(UserError);
     const msg = (err as UserError).message;
-    expect(msg).toMatch(/^cannot canary Deployment gwlimit-web with --canary-cookie beta \(HTTPRoutes gwlimit-web-internal, gwlimit-web-public\): /);
+    expect(msg).toMatch(/^cannot canary Deployment gwlimit-web \(HTTPRoutes gwlimit-web-internal, gwlimit-web-public\) with --canary-cookie beta: /);
     expect(msg).toMatch(/HTTPRoute gwlimit-web-internal would need 24 rules for the header\/cookie canary \(8 of the chart, 16 added\), but the Gateway API allows 16/);
     expect(msg).not.toMatch(/gwlimit-web-public would need/);
+    expect(msg).toMatch(/; nothing was changed$/);
     expect((err as UserError).exitCode).toBe(2);
     expect((err as UserError).options.hint).toMatch(/Route the canary by weight only/);
     // As if the deploy had not been asked: no new revision, no canary objects, no rollout state, nothing re-applied.

@@ -255,7 +255,7 @@ describe('canary pre-flight (before the release record and before any cluster ch
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).exitCode).toBe(2);
     expect((err as Error).message).toBe(
-      'cannot canary Deployment web with --canary-cookie beta (HTTPRoutes web-external, web.internal): HTTPRoute web.internal would need 22 rules for the header/cookie canary (8 of the chart, 14 added), but the Gateway API allows 16; nothing was changed',
+      'cannot canary Deployment web (HTTPRoutes web-external, web.internal) with --canary-cookie beta: HTTPRoute web.internal would need 22 rules for the header/cookie canary (8 of the chart, 14 added), but the Gateway API allows 16; nothing was changed',
     );
     expect((err as UserError).options.hint).toMatch(/^Route the canary by weight only \(without --canary-header\/--canary-cookie\), or have fewer rules .* in HTTPRoute web\.internal, e\.g\. by splitting it into several HTTPRoutes \(rel routes the canary on each\)\.$/);
     expect(store.writes).toEqual([]);
