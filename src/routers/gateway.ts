@@ -10,7 +10,7 @@ type Rule = { matches?: RouteMatch[]; backendRefs?: BackendRef[]; [k: string]: u
 export type HTTPRoute = KubeObject & { spec?: { rules?: Rule[] } };
 
 /**
- * Limits of an HTTPRoute in the Gateway API CRDs (v1.1 to v1.3; v1.0 has all but `matchesPerRoute`): spec.rules
+ * Limits of an HTTPRoute in the Gateway API CRDs (standard channel, v1.1 to v1.3): spec.rules
  * maxItems, rules[].matches maxItems, the CEL rule on the sum of all rules' matches, rules[].backendRefs maxItems and
  * matches[].headers maxItems. The API server refuses a route past any of them.
  */
@@ -57,7 +57,8 @@ const NEVER_COOKIE = /^\^\(\.\*;\\s\*\)\?.+=never\(\\s\*;\.\*\)\?\$$/;
 const isPinMatch = (h: HeaderMatch | undefined) =>
   h !== undefined && (((h.type ?? 'Exact') === 'Exact' && h.value === 'never') || (h.type === 'RegularExpression' && h.name.toLowerCase() === 'cookie' && NEVER_COOKIE.test(h.value)));
 
-type Rendered = HTTPRoute & { metadata: { name: string } };
+/** An HTTPRoute as the chart renders it (named). */
+export type Rendered = HTTPRoute & { metadata: { name: string } };
 
 const routeName = (r: HTTPRoute) => r.metadata?.name ?? '';
 const ruleLabel = (rule: Rule, i: number) => `rule ${i + 1}${typeof rule.name === 'string' && rule.name ? ` (${rule.name})` : ''}`;
