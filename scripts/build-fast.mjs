@@ -120,9 +120,13 @@ log(`build-fast: ${outFile} (${(bundled.length / 1024).toFixed(0)} KiB, ${Object
 
 // Code cache: render sample charts in a child process (the same node binary and flags as rel).
 const fixtures = join(root, 'test/fixtures');
+// (warmup: the functions and chart features real charts use that the two benchmark charts do
+// not: a values.schema.json (ajv's compiler, ~20 ms of a cold render of a chart with a schema),
+// kubeVersion ranges, tpl, regex, semverCompare, fromYaml, …)
 const samples = [
   ['prod', 'charts/webapp', '-f', 'charts/webapp/values/production.yaml', '-n', 'web'],
   ['big', 'charts/fleet'],
+  ['wu', 'charts/warmup'],
 ].filter((a) => existsSync(join(fixtures, a[1])));
 if (samples.length > 0 && spec.unsupported.length === 0) {
   // A plain `node script` like `node bin/run.js`, so that the cache key (Node flags) matches.

@@ -320,13 +320,21 @@ export function copyMetadata(md: Metadata): Metadata {
   };
 }
 
-const requireLazy = createRequire(import.meta.url);
 const semverCache = new Map<string, unknown>();
-/** Loads one part of the semver package on first use (the whole package costs ~100 ms at start-up). */
-export function semverModule(path: string): unknown {
+/**
+ * The parts of the semver package rel uses, loaded on first use (the whole package costs ~100 ms
+ * at start-up). Literal require calls: scripts/build-fast.mjs bundles them into the fast path
+ * (with a computed path they were loaded from node_modules, outside the bundle's code cache).
+ */
+const SEMVER_PARTS = {
+  'semver/classes/semver.js': () => createRequire(import.meta.url)('semver/classes/semver.js'),
+  'semver/classes/range.js': () => createRequire(import.meta.url)('semver/classes/range.js'),
+};
+/** Loads one part of the semver package on first use (see SEMVER_PARTS). */
+export function semverModule(path: keyof typeof SEMVER_PARTS): unknown {
   let m = semverCache.get(path);
   if (m === undefined) {
-    m = requireLazy(path);
+    m = SEMVER_PARTS[path]();
     semverCache.set(path, m);
   }
   return m;
