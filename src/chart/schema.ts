@@ -56,6 +56,26 @@ function draft4to6(v: unknown): unknown {
   return out;
 }
 
+const KNOWN_META = /^https?:\/\/json-schema\.org\/(?:draft-0?[467]\/schema|draft\/2019-09\/schema|draft\/2020-12\/schema|schema)#?$/;
+
+/** Keywords kept beside a $ref in drafts 4-7 (the rest is ignored there; definitions stay reachable). */
+const REF_KEEP = new Set(['$ref', 'definitions', '$defs', '$id', 'id', '$schema', '$comment', 'title', 'description']);
+/** Keywords whose values are data, not schemas. */
+const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples']);
+
+function stripRefSiblings(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stripRefSiblings);
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  const hasRef = typeof o.$ref === 'string';
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(o)) {
+    if (hasRef && !REF_KEEP.has(k)) continue;
+    out[k] = DATA_KEYWORDS.has(k) ? x : stripRefSiblings(x);
+  }
+  return out;
+}
+
 async function compile(schemaText: string): Promise<Validator> {
   const hit = cache.get(schemaText);
   if (hit) return hit;
@@ -70,6 +90,10 @@ async function compile(schemaText: string): Promise<Validator> {
   // santhosh-tekuri/jsonschema (Helm 4) knows drafts 4, 6 and 7 by their meta-schema URLs; anything
   // else ($schema absent, "http://json-schema.org/schema#", 2019-09, 2020-12) is validated as a
   // 2019-09/2020-12 schema, where "format" is an annotation only: only drafts 4 to 7 assert formats.
+  // meta-schemas the validator has built in; any other $schema is fetched by helm (and fails offline)
+  if (draft !== '' && !KNOWN_META.test(draft)) {
+    throw new SchemaReportError(`failing loading "${draft.replace(/#$/, '')}": rel does not fetch remote meta-schemas; use a JSON Schema draft 4, 6, 7, 2019-09 or 2020-12 $schema`);
+  }
   const old = /json-schema\.org\/draft-0?[467]\/schema/.test(draft);
   if (old) AjvClass = (await import('ajv')).default as never;
   else if (draft.includes('2019-09')) AjvClass = (await import('ajv/dist/2019.js')).default as never;
@@ -77,7 +101,9 @@ async function compile(schemaText: string): Promise<Validator> {
   const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: old, allowUnionTypes: true, logger: false });
   const addFormats = (await import('ajv-formats')).default as unknown as (a: unknown) => void;
   addFormats(ajv);
-  const local = /json-schema\.org\/draft-0?4\/schema/.test(draft) ? (draft4to6(schema) as Record<string, unknown>) : { ...schema };
+  let local = /json-schema\.org\/draft-0?4\/schema/.test(draft) ? (draft4to6(schema) as Record<string, unknown>) : { ...schema };
+  // drafts 4 to 7: keywords beside $ref are ignored
+  if (old) local = stripRefSiblings(local) as Record<string, unknown>;
   // The draft was chosen above; the URL spelling (http/https, trailing #) must not matter.
   delete local.$schema;
   let v: Validator;
@@ -257,6 +283,10 @@ function describe(e: AjvError, data: unknown): string {
       // the first duplicate from the front (ajv reports one found from the back)
       const pair = Array.isArray(val) ? firstDuplicate(val) : undefined;
       return pair ? `items at ${pair[0]} and ${pair[1]} are equal` : `items at ${String(p.j)} and ${String(p.i)} are equal`;
+    }
+    case 'additionalItems': {
+      const n = Array.isArray(val) && typeof p.limit === 'number' ? val.length - p.limit : 0;
+      return `last ${n} additionalItem(s) not allowed`;
     }
     case 'anyOf':
       return "'anyOf' failed";
