@@ -8,6 +8,7 @@ import { isGoMap } from '../engine/types.js';
 import type { Chart } from './chart.js';
 import { formatFloat, quote as goQuote } from '../engine/gofmt.js';
 import { decodeJsonPrefix } from '../encoding/json.js';
+import { addGoFormats, GO_FORMATS } from './schema-formats.js';
 
 interface AjvError {
   instancePath: string;
@@ -99,8 +100,13 @@ async function compile(schemaText: string): Promise<Validator> {
   else if (draft.includes('2019-09')) AjvClass = (await import('ajv/dist/2019.js')).default as never;
   else AjvClass = (await import('ajv/dist/2020.js')).default as never;
   const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: old, allowUnionTypes: true, logger: false });
-  const addFormats = (await import('ajv-formats')).default as unknown as (a: unknown) => void;
-  addFormats(ajv);
+  const addFormats = (await import('ajv-formats')).default as unknown as (a: unknown, names?: string[]) => void;
+  if (old) {
+    // drafts 4-7 assert formats: only those the validator helm uses knows, decided (and worded) like it;
+    // others (OpenAPI's int32, byte, password...) are ignored there
+    addFormats(ajv, ['regex', 'uri-template']);
+    addGoFormats(ajv as never);
+  } else addFormats(ajv);
   let local = /json-schema\.org\/draft-0?4\/schema/.test(draft) ? (draft4to6(schema) as Record<string, unknown>) : { ...schema };
   // drafts 4 to 7: keywords beside $ref are ignored
   if (old) local = stripRefSiblings(local) as Record<string, unknown>;
@@ -268,8 +274,10 @@ function describe(e: AjvError, data: unknown): string {
       return `multipleOf: got ${textNumber(Number(val))}, want ${textNumber(Number(p.multipleOf))}`;
     case 'pattern':
       return `${squote(String(e.propertyName ?? val))} does not match pattern ${squote(String(p.pattern))}`;
-    case 'format':
-      return `${squote(String(val))} is not valid '${String(p.format)}'`;
+    case 'format': {
+      const reason = GO_FORMATS[String(p.format)]?.(String(val));
+      return `${squote(String(val))} is not valid ${String(p.format)}${reason !== undefined ? `: ${reason}` : ''}`;
+    }
     case 'additionalProperties':
       return `additional properties ${quoteList((p.merged as string[] | undefined) ?? [String(p.additionalProperty)])} not allowed`;
     case 'enum': {
