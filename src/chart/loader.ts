@@ -116,6 +116,8 @@ export async function loadDir(dir: string, opts: LoadOptions = {}): Promise<Char
 
 /** Splits a YAML stream into documents like k8s.io/apimachinery's YAMLReader. */
 export function splitYamlDocuments(text: string): string[] {
+  // Most values files have no separator line: one document, no line-by-line pass.
+  if (!text.startsWith('---') && !text.includes('\n---')) return [text];
   const docs: string[] = [];
   let cur: string[] = [];
   for (const line of text.split(/(?<=\n)/)) {

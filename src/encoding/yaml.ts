@@ -1345,12 +1345,16 @@ function parseFast(text: string, sf?: ParseOpts['stringField']): GoValue | undef
   return all === undefined ? undefined : all.length === 0 ? null : all[0];
 }
 
+/** A collection or explicit (`? `) key: the fast path does not take these. */
+const COMPLEX_KEY = /[\]}][ \t]*:(?:[ \t\r\n]|$)|(?:^|\n)[ \t-]*\?(?:[ \t\r\n]|$)/;
+
 /** All documents through the fast path (only the first when `firstOnly`), or undefined. */
 function parseFastAll(text: string, firstOnly: boolean, sf?: ParseOpts['stringField']): GoValue[] | undefined {
   // Merge keys (go-yaml v2's order-dependent semantics) and collection or explicit keys go the exact way.
   // anchor/alias names go-yaml's scanner rejects (`*semver.Version`): the exact path words the error
   if (mayHaveBadAnchorName(text)) return undefined;
-  if (text.includes('<<') || /[\]}][ \t]*:(?:[ \t\r\n]|$)|(?:^|\n)[ \t-]*\?(?:[ \t\r\n]|$)/.test(text)) return undefined;
+  // (the expression needs a `]`, `}` or `?`: most texts skip it, and its first run is interpreted)
+  if (text.includes('<<') || (/[\]}?]/.test(text) && COMPLEX_KEY.test(text))) return undefined;
   let docs: unknown[];
   try {
     docs = jsyamlLib().loadAll(text, undefined, { schema: getFastSchema(), json: true }) as unknown[];
