@@ -57,6 +57,73 @@ function draft4to6(v: unknown): unknown {
   return out;
 }
 
+/** Go's regexp.Compile error for a pattern JavaScript accepts but RE2 does not (lookarounds, backreferences). */
+function re2Error(pattern: string): string | undefined {
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const n = pattern[i + 1] ?? '';
+      if (/[1-9]/.test(n) || n === 'k') return `invalid escape sequence: \`\\${n}\``;
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      // skip a character class (lookaround syntax inside it is literal)
+      let j = i + 1;
+      if (pattern[j] === '^') j++;
+      if (pattern[j] === ']') j++;
+      while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
+      i = j;
+      continue;
+    }
+    if (c === '(' && pattern[i + 1] === '?') {
+      // Go reads `(?<` as a named group: `(?<=` / `(?<!` are invalid names there
+      const rest = pattern.slice(i);
+      if (/^\(\?<[=!]/.test(rest)) {
+        // the text up to the '>' that would end the name, else all that is left
+        const gt = rest.indexOf('>');
+        return `invalid named capture: \`${gt < 0 ? rest : rest.slice(0, gt + 1)}\``;
+      }
+      const m = /^\(\?[=!]/.exec(pattern.slice(i));
+      if (m) return `invalid or unsupported Perl syntax: \`${m[0]}\``;
+    }
+  }
+  return undefined;
+}
+
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+const SCHEMA_ONE = new Set(['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedProperties', 'unevaluatedItems', 'additionalItems']);
+const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items']);
+
+/** The first pattern RE2 rejects, with the schema locations (root first) above it. */
+function findRe2Error(schema: unknown, at: string, locs: string[] = ['']): { at: string; pattern: string; msg: string; locs: string[] } | undefined {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return undefined;
+  const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
+  for (const [k, x] of Object.entries(schema as Record<string, unknown>)) {
+    const here = `${at}/${esc(k)}`;
+    if (k === 'pattern' && typeof x === 'string') {
+      const msg = re2Error(x);
+      if (msg) return { at: here, pattern: x, msg, locs };
+    }
+    let found: ReturnType<typeof findRe2Error>;
+    if (SCHEMA_MAPS.has(k) && x !== null && typeof x === 'object' && !Array.isArray(x)) {
+      for (const [name, sub] of Object.entries(x as Record<string, unknown>)) {
+        const loc = `${here}/${esc(name)}`;
+        found ??= findRe2Error(sub, loc, [...locs, loc]);
+      }
+    } else if (SCHEMA_LISTS.has(k) && Array.isArray(x)) {
+      x.forEach((sub, i) => {
+        const loc = `${here}/${i}`;
+        found ??= findRe2Error(sub, loc, [...locs, loc]);
+      });
+    } else if (SCHEMA_ONE.has(k)) {
+      found = findRe2Error(x, here, [...locs, here]);
+    }
+    if (found) return found;
+  }
+  return undefined;
+}
+
 const KNOWN_META = /^https?:\/\/json-schema\.org\/(?:draft-0?[467]\/schema|draft\/2019-09\/schema|draft\/2020-12\/schema|schema)#?$/;
 
 /** Keywords kept beside a $ref in drafts 4-7 (the rest is ignored there; definitions stay reachable). */
@@ -96,6 +163,16 @@ async function compile(schemaText: string): Promise<Validator> {
     throw new SchemaReportError(`failing loading "${draft.replace(/#$/, '')}": rel does not fetch remote meta-schemas; use a JSON Schema draft 4, 6, 7, 2019-09 or 2020-12 $schema`);
   }
   const old = /json-schema\.org\/draft-0?[467]\/schema/.test(draft);
+  // the meta-schema asserts `format: regex` on patterns: Go's regexp (RE2) rejects what JavaScript accepts
+  const badPattern = findRe2Error(schema, '');
+  if (badPattern) {
+    const meta = old ? `http://json-schema.org/draft-0${/draft-0?([467])/.exec(draft)![1]}/schema#` : draft.includes('2019-09') ? 'https://json-schema.org/draft/2019-09/schema#' : 'https://json-schema.org/draft/2020-12/schema#';
+    // 2019-09 and 2020-12 meta-schemas are allOf vocabularies: each schema level above the pattern fails as 'allOf'
+    const levels = old ? [] : badPattern.locs;
+    const lines = levels.map((loc, i) => `${'  '.repeat(i)}- at '${loc}': 'allOf' failed`);
+    lines.push(`${'  '.repeat(levels.length)}- at '${badPattern.at}': ${squote(badPattern.pattern)} is not valid regex: error parsing regexp: ${badPattern.msg}`);
+    throw new SchemaReportError(`"file:///values.schema.json#" is not valid against metaschema: jsonschema validation failed with '${meta}'\n` + lines.join('\n'));
+  }
   if (old) AjvClass = (await import('ajv')).default as never;
   else if (draft.includes('2019-09')) AjvClass = (await import('ajv/dist/2019.js')).default as never;
   else AjvClass = (await import('ajv/dist/2020.js')).default as never;
