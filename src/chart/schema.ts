@@ -124,6 +124,19 @@ function findRe2Error(schema: unknown, at: string, locs: string[] = ['']): { at:
   return undefined;
 }
 
+const GO_UNIQUE = 'x-rel-unique-items';
+
+function renameUnique(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(renameUnique);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (k === 'uniqueItems' && typeof x === 'boolean') out[GO_UNIQUE] = x;
+    else out[k] = DATA_KEYWORDS.has(k) ? x : renameUnique(x);
+  }
+  return out;
+}
+
 const KNOWN_META = /^https?:\/\/json-schema\.org\/(?:draft-0?[467]\/schema|draft\/2019-09\/schema|draft\/2020-12\/schema|schema)#?$/;
 
 /** Keywords kept beside a $ref in drafts 4-7 (the rest is ignored there; definitions stay reachable). */
@@ -187,6 +200,21 @@ async function compile(schemaText: string): Promise<Validator> {
   let local = /json-schema\.org\/draft-0?4\/schema/.test(draft) ? (draft4to6(schema) as Record<string, unknown>) : { ...schema };
   // drafts 4 to 7: keywords beside $ref are ignored
   if (old) local = stripRefSiblings(local) as Record<string, unknown>;
+  // ajv skips items of the wrong type when checking uniqueItems (beside a typed `items`); the validator
+  // helm uses compares them all: a keyword of our own does that
+  local = renameUnique(local) as Record<string, unknown>;
+  (ajv as unknown as { addKeyword: (def: object) => void }).addKeyword({
+    keyword: GO_UNIQUE,
+    type: 'array',
+    schemaType: 'boolean',
+    errors: true,
+    validate: function goUnique(want: boolean, data: unknown[]): boolean {
+      const pair = want ? firstDuplicate(data) : undefined;
+      if (!pair) return true;
+      (goUnique as unknown as { errors: object[] }).errors = [{ keyword: GO_UNIQUE, params: { i: pair[1], j: pair[0] }, message: 'duplicate items' }];
+      return false;
+    },
+  });
   // The draft was chosen above; the URL spelling (http/https, trailing #) must not matter.
   delete local.$schema;
   let v: Validator;
@@ -562,7 +590,8 @@ function mergeErrors(errs: AjvError[]): AjvError[] {
   const out: AjvError[] = [];
   const byKey = new Map<string, AjvError>();
   const field: Record<string, string> = { required: 'missingProperty', additionalProperties: 'additionalProperty', dependencies: 'missingProperty', dependentRequired: 'missingProperty' };
-  for (const e of errs) {
+  for (let e of errs) {
+    if (e.keyword === GO_UNIQUE) e = { ...e, keyword: 'uniqueItems' };
     // an if/then/else failure is reported by the failures of its branch alone
     if (e.keyword === 'if') continue;
     // unevaluatedProperties: false fails each such property as a false schema
