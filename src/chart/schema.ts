@@ -124,7 +124,57 @@ function findRe2Error(schema: unknown, at: string, locs: string[] = ['']): { at:
   return undefined;
 }
 
+/** The meta-schema URL the validator names in its report for a draft. */
+function metaURL(old: boolean, draft: string): string {
+  if (old) return `http://json-schema.org/draft-0${/draft-0?([467])/.exec(draft)![1]}/schema#`;
+  return draft.includes('2019-09') ? 'https://json-schema.org/draft/2019-09/schema#' : 'https://json-schema.org/draft/2020-12/schema#';
+}
+
+/** The schema locations (root first) above a keyword location in a schema document. */
+function schemaLevels(pointer: string): string[] {
+  const segs = pointer.split('/').slice(1);
+  const levels = [''];
+  let cur = '';
+  for (let i = 0; i < segs.length - 1; i++) {
+    const seg = segs[i]!;
+    cur += '/' + seg;
+    if (SCHEMA_MAPS.has(seg) || (SCHEMA_LISTS.has(seg) && /^\d+$/.test(segs[i + 1] ?? ''))) {
+      cur += '/' + segs[i + 1];
+      i++;
+      levels.push(cur);
+    } else if (SCHEMA_ONE.has(seg)) levels.push(cur);
+  }
+  return levels;
+}
+
+/**
+ * A schema the meta-schema rejects with one plain failure (`"required": true`, a number where a list
+ * belongs...): the validator's report, 2019-09/2020-12 failures nested under one 'allOf' per schema
+ * level. Undefined when the schema is valid or the failure is not that simple (ajv then words it).
+ */
+function metaSchemaReport(ajv: { validateSchema: (s: object) => boolean; errors?: AjvError[] | null }, local: object, original: object, old: boolean, draft: string): string | undefined {
+  let ok: boolean;
+  try {
+    ok = ajv.validateSchema(local);
+  } catch {
+    return undefined;
+  }
+  if (ok) return undefined;
+  const errs = ajv.errors ?? [];
+  const distinct = new Map<string, AjvError>();
+  for (const e of errs) distinct.set(`${e.instancePath}\0${e.keyword}`, e);
+  if (distinct.size !== 1) return undefined;
+  const e = [...distinct.values()][0]!;
+  if (!['type', 'minimum', 'minItems', 'required', 'uniqueItems'].includes(e.keyword)) return undefined;
+  const levels = old ? [] : schemaLevels(e.instancePath);
+  const lines = levels.map((loc, i) => `${'  '.repeat(i)}- at '${loc}': 'allOf' failed`);
+  lines.push(`${'  '.repeat(levels.length)}- at '${e.instancePath}': ${describe(e, original)}`);
+  return `"file:///values.schema.json#" is not valid against metaschema: jsonschema validation failed with '${metaURL(old, draft)}'\n` + lines.join('\n');
+}
+
 const GO_UNIQUE = 'x-rel-unique-items';
+/** A root `false` schema: fails everything as the validator's "false schema". */
+const FALSE_SCHEMA = 'x-rel-false-schema';
 
 function renameUnique(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(renameUnique);
@@ -166,6 +216,15 @@ async function compile(schemaText: string): Promise<Validator> {
   } catch (e) {
     throw new SchemaReportError(goDecoderError(schemaText) ?? `invalid JSON in values.schema.json: ${(e as Error).message}`);
   }
+  // a schema is an object or a boolean (the meta-schema's first check)
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
+    if (typeof schema === 'boolean') schema = schema ? {} : { [FALSE_SCHEMA]: true };
+    else {
+      throw new SchemaReportError(
+        `"file:///values.schema.json#" is not valid against metaschema: jsonschema validation failed with 'https://json-schema.org/draft/2020-12/schema#'\n- at '': got ${jsonType(schema)}, want boolean or object`,
+      );
+    }
+  }
   const draft = typeof schema.$schema === 'string' ? schema.$schema : '';
   let AjvClass: new (opts: object) => { compile: (s: object) => Validator; addFormat?: unknown };
   // santhosh-tekuri/jsonschema (Helm 4) knows drafts 4, 6 and 7 by their meta-schema URLs; anything
@@ -179,7 +238,7 @@ async function compile(schemaText: string): Promise<Validator> {
   // the meta-schema asserts `format: regex` on patterns: Go's regexp (RE2) rejects what JavaScript accepts
   const badPattern = findRe2Error(schema, '');
   if (badPattern) {
-    const meta = old ? `http://json-schema.org/draft-0${/draft-0?([467])/.exec(draft)![1]}/schema#` : draft.includes('2019-09') ? 'https://json-schema.org/draft/2019-09/schema#' : 'https://json-schema.org/draft/2020-12/schema#';
+    const meta = metaURL(old, draft);
     // 2019-09 and 2020-12 meta-schemas are allOf vocabularies: each schema level above the pattern fails as 'allOf'
     const levels = old ? [] : badPattern.locs;
     const lines = levels.map((loc, i) => `${'  '.repeat(i)}- at '${loc}': 'allOf' failed`);
@@ -204,6 +263,15 @@ async function compile(schemaText: string): Promise<Validator> {
   // helm uses compares them all: a keyword of our own does that
   local = renameUnique(local) as Record<string, unknown>;
   (ajv as unknown as { addKeyword: (def: object) => void }).addKeyword({
+    keyword: FALSE_SCHEMA,
+    schemaType: 'boolean',
+    errors: true,
+    validate: function falseSchema(): boolean {
+      (falseSchema as unknown as { errors: object[] }).errors = [{ keyword: 'false schema', params: {}, message: 'false schema' }];
+      return false;
+    },
+  });
+  (ajv as unknown as { addKeyword: (def: object) => void }).addKeyword({
     keyword: GO_UNIQUE,
     type: 'array',
     schemaType: 'boolean',
@@ -217,6 +285,8 @@ async function compile(schemaText: string): Promise<Validator> {
   });
   // The draft was chosen above; the URL spelling (http/https, trailing #) must not matter.
   delete local.$schema;
+  const metaProblem = metaSchemaReport(ajv as never, local, schema, old, draft);
+  if (metaProblem !== undefined) throw new SchemaReportError(metaProblem);
   let v: Validator;
   try {
     v = ajv.compile(local);
