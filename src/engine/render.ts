@@ -110,7 +110,9 @@ function recAllTpls(c: Chart, templates: Map<string, Renderable>, vals: GoMap): 
   for (const child of c.dependencies()) subCharts[child.name()] = recAllTpls(child, templates, next);
   const parentId = c.chartFullPath();
   // the templates' dot is a common.Values; the same map under .Subcharts is a map[string]interface {}
-  const dot = asValues(new Proxy(next, {}));
+  // (a view, returned below). The dot is the map itself: templates read it all the time, and a
+  // proxy's every property access is a slow path.
+  const dot = asValues(next);
   for (const t of c.templates) {
     if (isLibrary(c) && !baseOf(t.name).startsWith('_')) continue;
     templates.set(`${parentId}/${t.name}`, {
@@ -120,7 +122,7 @@ function recAllTpls(c: Chart, templates: Map<string, Renderable>, vals: GoMap): 
       hbs: t.name.endsWith('.hbs'),
     });
   }
-  return next;
+  return new Proxy(next, {});
 }
 
 /** Templates sorted like Helm: deeper paths first, then reverse lexical order. */
