@@ -7,6 +7,7 @@
 import type { GoMap, GoValue } from '../engine/types.js';
 import { isGoMap, newMap } from '../engine/types.js';
 import type { Chart } from './chart.js';
+import { sprintf } from '../engine/gofmt.js';
 
 export const GLOBAL_KEY = 'global';
 
@@ -88,7 +89,8 @@ function coalesceDeps(ch: Chart, dest: GoMap, prefix: string, merge: boolean): G
     if (!has(dest, name)) {
       dest[name] = newMap();
     } else if (!istable(dest[name])) {
-      throw new CoalesceError(`type mismatch on ${name}: %!t(${goTypeForMismatch(dest[name])}=${goV(dest[name])})`);
+      // fmt's %t of a value that is not a bool (element by element for lists and maps, `%!t(<nil>)` for nil)
+      throw new CoalesceError(`type mismatch on ${name}: ${sprintf('%t', dest[name] as GoValue)}`);
     }
     const dvmap = dest[name] as GoMap;
     const subPrefix = concatPrefix(prefix, ch.name());
@@ -96,16 +98,6 @@ function coalesceDeps(ch: Chart, dest: GoMap, prefix: string, merge: boolean): G
     dest[name] = coalesce(sub, dvmap, subPrefix, merge);
   }
   return dest;
-}
-
-function goTypeForMismatch(v: GoValue): string {
-  if (v === null) return '<nil>';
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'number') return 'float64';
-  if (typeof v === 'bigint') return 'int64';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return '[]interface {}';
-  return 'map[string]interface {}';
 }
 
 function coalesceGlobals(dest: GoMap, src: GoMap, prefix: string): void {

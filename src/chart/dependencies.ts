@@ -184,8 +184,17 @@ function processDependencyImportValues(c: Chart, warn: WarnFn): void {
 
 /** Helm's ProcessDependencies (v4: merge semantics for import-values). Mutates the chart. */
 export function processDependencies(c: Chart, vals: GoMap, warn: WarnFn = () => {}): void {
-  processDependencyEnabled(c, vals, '', warn);
-  processDependencyImportValues(c, warn);
+  try {
+    processDependencyEnabled(c, vals, '', warn);
+    processDependencyImportValues(c, warn);
+  } catch (e) {
+    // helm's install/upgrade/template actions report any failure here under this heading
+    if (e instanceof Error && !e.message.startsWith(DEPENDENCIES_FAILED)) e.message = DEPENDENCIES_FAILED + e.message;
+    throw e;
+  }
 }
+
+/** The heading helm's actions give a failure of dependency processing. */
+export const DEPENDENCIES_FAILED = 'chart dependencies processing failed: ';
 
 export { Chart };

@@ -105,7 +105,7 @@ export async function lintChart(path: string, o: LintOptions = {}): Promise<Lint
   try {
     processDependencies(chart, vals);
   } catch (e) {
-    l.add('ERROR', 'Chart.yaml', `dependencies: ${(e as Error).message}`);
+    l.add('ERROR', 'Chart.yaml', `dependencies: ${(e as Error).message.replace(/^chart dependencies processing failed: /, '')}`);
     return l.messages;
   }
   let coalesced: GoMap;

@@ -31,6 +31,9 @@ describe('coalesceValues', () => {
     const sub = chart({ apiVersion: 'v2', name: 'sub', version: '1.0.0' }, {});
     const top = chart({ apiVersion: 'v2', name: 'top', version: '1.0.0' }, {}, [sub]);
     expect(() => coalesceValues(top, { sub: 'oops' })).toThrow('type mismatch on sub: %!t(string=oops)');
+    // fmt's %t: nil as such, lists element by element (helm 4.1.4)
+    expect(() => coalesceValues(top, { sub: null })).toThrow('type mismatch on sub: %!t(<nil>)');
+    expect(() => coalesceValues(top, { sub: [1, 'a'] })).toThrow('type mismatch on sub: [%!t(float64=1) %!t(string=a)]');
   });
 
   it('coalesceTables keeps dst authoritative', () => {
