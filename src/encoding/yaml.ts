@@ -1715,6 +1715,8 @@ function isBlankzCp(c: number | undefined): boolean {
 const ASCII: string[] = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
 /** Where writePlain may fold or break a plain scalar (a space, or a line break). */
 const PLAIN_BREAK_AT = /[ \n\r\u0085\u2028\u2029]/;
+/** A line break in the sense of the emitter (isBreakCp). */
+const LINE_BREAK_AT = /[\n\r\u0085\u2028\u2029]/;
 const SURROGATE_UNIT = /[\uD800-\uDFFF]/;
 
 /** Scalars made of these characters need no analysis: plain style is allowed everywhere. */
@@ -2023,6 +2025,16 @@ class Emitter {
     }
     const cps = cpsOf(node.value);
     const allowBreaks = !this.simpleKeyContext;
+    if (style === 'plain' && !LINE_BREAK_AT.test(node.value)) {
+      // spaces, but no line break, and the scalar ends before the width where writePlain folds
+      // at a space (or may not fold): the same output, copied whole
+      const start = this.whitespace ? this.column : this.column + 1;
+      if (!allowBreaks || start + cps.length <= this.bestWidth) {
+        this.writePlainWhole(node.value);
+        this.popIndent();
+        return;
+      }
+    }
     switch (style) {
       case 'plain':
         this.writePlain(cps, allowBreaks);
