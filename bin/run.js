@@ -87,7 +87,7 @@ async function fast() {
     }
     if (answer.kind === 'decline') return false;
   }
-  if (process.env.REL_RENDER_SERVER === 'require') requireFailed(`the render server did not render this command (${plan ? answer.kind : 'not usable here'})`);
+  if ((client ? client.serverMode() : process.env.REL_RENDER_SERVER) === 'require') requireFailed(`the render server did not render this command (${plan ? answer.kind : 'not usable here'})`);
   let loadBundle;
   try {
     ({ loadBundle } = require(join(fastDir, 'load.cjs')));

@@ -21,6 +21,8 @@ import {
   type ServerRequest,
 } from './server-protocol.js';
 
+export { serverMode } from './server-protocol.js';
+
 export interface ServerPlan {
   sock: string;
   /** Made by the client that starts a server, removed by the server once listening (one start per 30 s). */

@@ -127,5 +127,5 @@ export class FrameReader {
  * (`-f -`, /dev/stdin, /proc/self/…): a server cannot stand in for those.
  */
 export function needsOwnProcess(argv: string[]): boolean {
-  return argv.some((a) => a === '-' || /(^|=)-$/.test(a) || /\/dev\/(stdin|fd\/)|\/proc\/(self|thread-self)\//.test(a));
+  return argv.some((a) => /(^|=)-$/.test(a) || /\/dev\/(stdin|fd\/)|\/proc\/(self|thread-self)\//.test(a));
 }

@@ -88,6 +88,8 @@ export async function serve(o: ServeOptions): Promise<void> {
   let served = 0;
   let stopping = false;
   let idle: NodeJS.Timeout | undefined;
+  /** The inode of the socket this server made (-1 until it listens). */
+  let ownInode = -1;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   const server = createServer();
@@ -114,14 +116,12 @@ export async function serve(o: ServeOptions): Promise<void> {
   const run = async (req: ServerRequest): Promise<Buffer> => {
     const saved = { cwd: process.cwd(), env: { ...process.env }, umask: process.umask() };
     const chunks: Buffer[] = [];
+    const to = (type: number) => (s: string) => void (s && chunks.push(frame(type, Buffer.from(s, 'utf8'))));
     try {
       process.chdir(req.cwd);
       replaceEnv(req.env);
       process.umask(req.umask);
-      const code = await o.render(req.argv, {
-        stdout: (s) => void (s && chunks.push(frame(FRAME.OUT, Buffer.from(s, 'utf8')))),
-        stderr: (s) => void (s && chunks.push(frame(FRAME.ERR, Buffer.from(s, 'utf8')))),
-      });
+      const code = await o.render(req.argv, { stdout: to(FRAME.OUT), stderr: to(FRAME.ERR) });
       return code === null ? frame(FRAME.DECLINE) : Buffer.concat([...chunks, exitFrame(code)]);
     } catch {
       // The caller's directory is gone, or something unexpected: let the caller render itself.
@@ -176,7 +176,6 @@ export async function serve(o: ServeOptions): Promise<void> {
     });
   });
 
-  let ownInode = -1;
   if (!(await listen(server, o.socket))) return;
   ownInode = statSync(o.socket).ino;
   if (o.startMarker) {

@@ -14,8 +14,6 @@ import { fdWriter } from './fd-writer.js';
 import { serve } from './server.js';
 import { idleSeconds, type ServerRequest } from './server-protocol.js';
 
-export { fdWriter, type FdWriterDeps } from './fd-writer.js';
-
 declare const __REL_TEMPLATE_SPEC__: CommandSpec | undefined;
 
 /** The flag table embedded at build time (undefined when running from sources or tsc output). */
@@ -70,11 +68,16 @@ export async function templateCommand(argv: string[], spec: CommandSpec, io: Fas
   }
 }
 
-/** Entry used by bin/run.js: null when this build cannot mirror the command (use oclif). */
-export async function main(argv: string[]): Promise<number | null> {
+/** `rel template` with the embedded flag table; null when this build cannot mirror the command (use oclif). */
+function runEmbedded(argv: string[], io: FastIo): Promise<number | null> {
   const spec = embeddedSpec;
-  if (!spec || spec.unsupported.length > 0) return null;
-  return templateCommand(argv, spec, { stdout: fdWriter(1), stderr: fdWriter(2) });
+  if (!spec || spec.unsupported.length > 0) return Promise.resolve(null);
+  return templateCommand(argv, spec, io);
+}
+
+/** Entry used by bin/run.js: null when this build cannot mirror the command (use oclif). */
+export function main(argv: string[]): Promise<number | null> {
+  return runEmbedded(argv, { stdout: fdWriter(1), stderr: fdWriter(2) });
 }
 
 /**
@@ -82,11 +85,6 @@ export async function main(argv: string[]): Promise<number | null> {
  * requests on `socket` with this bundle until idle; see src/fast/server.ts.
  */
 export async function serveMain(o: { socket: string; bundleFile: string; warmup?: ServerRequest; startMarker?: string }): Promise<void> {
-  const spec = embeddedSpec;
   process.title = 'rel-render-server';
-  await serve({
-    ...o,
-    idleMs: idleSeconds() * 1000,
-    render: (argv, io) => (!spec || spec.unsupported.length > 0 ? Promise.resolve(null) : templateCommand(argv, spec, io)),
-  });
+  await serve({ ...o, idleMs: idleSeconds() * 1000, render: runEmbedded });
 }
